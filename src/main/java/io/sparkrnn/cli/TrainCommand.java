@@ -1,0 +1,56 @@
+package io.sparkrnn.cli;
+
+import io.sparkrnn.config.ConfigOption;
+import io.sparkrnn.config.ExitCodes;
+import io.sparkrnn.config.Options;
+import io.sparkrnn.config.RunConfig;
+import io.sparkrnn.dist.TrainingRun;
+import io.sparkrnn.dist.TrainingSummary;
+import io.sparkrnn.metrics.ConsoleProgress;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a language model on Spark; resumes the run's last checkpoint when there is one.")
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--fresh", description = "Refuse to touch an existing run folder instead of resuming it.")
+    boolean fresh;
+
+    @Option(names = "--help-config", description = "List every configuration key with its default and exit.")
+    boolean helpConfig;
+
+    @Override
+    public Integer call() throws Exception {
+        if (helpConfig) {
+            printConfigReference();
+            return ExitCodes.OK;
+        }
+        RunConfig config = common.load();
+        ConsoleProgress progress = new ConsoleProgress(System.out, config.get(Options.QUIET));
+        try (JavaSparkContext sc = SparkContexts.create("spark-rnn " + config.get(Options.RUN_ID), common.master)) {
+            progress.info("Spark " + sc.version() + " master " + sc.master() + ", UI " + sc.sc().uiWebUrl().getOrElse(() -> "off"));
+            TrainingSummary summary = new TrainingRun(sc, config, fresh, progress).run();
+            progress.summary(String.format(Locale.ROOT, "done: validation %.3f bits per character; checkpoint %s",
+                    summary.lastValidationBpc(), summary.checkpointUri()));
+            if (!summary.sample().isEmpty()) {
+                progress.summary("sample:\n" + summary.sample());
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void printConfigReference() {
+        for (ConfigOption<?> option : Options.all().values()) {
+            System.out.printf(Locale.ROOT, "%s = %s%n    %s%n    allowed: %s%n", option.key(),
+                    option.defaultValue(), option.description(), option.allowed());
+        }
+    }
+}

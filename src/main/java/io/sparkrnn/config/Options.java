@@ -1,0 +1,145 @@
+package io.sparkrnn.config;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.sparkrnn.config.ConfigOption.of;
+import static io.sparkrnn.config.ValueType.BOOLEAN;
+import static io.sparkrnn.config.ValueType.DOUBLE;
+import static io.sparkrnn.config.ValueType.INT;
+import static io.sparkrnn.config.ValueType.LONG;
+import static io.sparkrnn.config.ValueType.STRING;
+import static io.sparkrnn.config.ValueType.STRING_LIST;
+
+/**
+ * Every configuration key of spark-rnn, declared once. The README's configuration reference is generated
+ * from this list ({@code sparkrnn train --help-config}), so it cannot drift from the code.
+ */
+public final class Options {
+    private Options() { }
+
+    // ---- run
+    public static final ConfigOption<String> RUN_ID = Rules.nonBlank(of("run.id", STRING, "default",
+            "Name of the run; its checkpoints and metrics live in <checkpoint.root>/<run.id>."));
+    public static final ConfigOption<Long> SEED = of("run.seed", LONG, 42L,
+            "Seed for initialisation, data order, dropout and the held-out split. Same seed, data and thread count: same result.");
+
+    // ---- data
+    public static final ConfigOption<List<String>> CORPUS = Rules.nonEmpty(of("data.corpus", STRING_LIST,
+            List.of("bundled:moby-dick"),
+            "Corpus URIs read by Spark: files, folders or globs on file:// or hdfs:// (any Hadoop file system). "
+                    + "'bundled:moby-dick' is the copy shipped inside the jar."));
+    public static final ConfigOption<Double> VALIDATION_FRACTION = of("data.validationFraction", DOUBLE, 0.05,
+            "Fraction of corpus blocks held out for validation, chosen by a seeded hash of each block's text; never trained on.")
+            .allowing("a number > 0 and <= 0.5", v -> v > 0 && v <= 0.5);
+    public static final ConfigOption<Integer> BLOCK_SIZE = Rules.atLeast(of("data.blockSize", INT, 8192,
+            "Characters per block for the held-out split; windows never cross a block boundary."), 16);
+    public static final ConfigOption<Integer> MIN_CHAR_COUNT = Rules.atLeast(of("data.minCharCount", INT, 1,
+            "Characters seen fewer times than this in the corpus map to <unk>."), 1);
+
+    // ---- model
+    public static final ConfigOption<String> CELL = Rules.oneOf(of("model.cell", STRING, "lstm",
+            "Recurrent cell of every layer."), "lstm", "gru", "rnn");
+    public static final ConfigOption<Integer> LAYERS = Rules.between(of("model.layers", INT, 3,
+            "Number of stacked recurrent layers."), 1, 16);
+    public static final ConfigOption<Integer> HIDDEN_SIZE = Rules.atLeast(of("model.hiddenSize", INT, 256,
+            "Units per recurrent layer."), 1);
+    public static final ConfigOption<Integer> EMBEDDING_SIZE = Rules.atLeast(of("model.embeddingSize", INT, 64,
+            "Size of the character embedding."), 1);
+    public static final ConfigOption<String> CONNECTIONS = Rules.oneOf(of("model.connections", STRING, "none",
+            "How layers are joined: none (plain stack), residual (each layer's output plus its input, projected "
+                    + "where sizes differ), dense (each layer sees the embedding and every earlier layer; the "
+                    + "softmax sees every layer)."), "none", "residual", "dense");
+    public static final ConfigOption<Double> DROPOUT = Rules.fraction(of("model.dropout", DOUBLE, 0.0,
+            "Probability of dropping each input of a recurrent layer during training (0 = off)."), true);
+    public static final ConfigOption<Integer> SEQ_LENGTH = Rules.atLeast(of("model.seqLength", INT, 64,
+            "Characters per training window (backpropagation through time length)."), 2);
+
+    // ---- local training (one replica)
+    public static final ConfigOption<Integer> BATCH_SIZE = Rules.atLeast(of("train.batchSize", INT, 32,
+            "Windows per minibatch on each replica."), 1);
+    public static final ConfigOption<String> UPDATER = Rules.oneOf(of("train.updater", STRING, "adam",
+            "Replica optimizer."), "adam", "sgd", "nesterov");
+    public static final ConfigOption<Double> LEARNING_RATE = Rules.positive(of("train.learningRate", DOUBLE, 2e-3,
+            "Replica learning rate."));
+    public static final ConfigOption<Double> MOMENTUM = Rules.fraction(of("train.momentum", DOUBLE, 0.9,
+            "Momentum of the nesterov replica optimizer."), true);
+    public static final ConfigOption<Double> MAX_GRAD_NORM = Rules.positive(of("train.maxGradNorm", DOUBLE, 1.0,
+            "Global L2 norm limit of each local step's gradient (mean over tokens, all parameters as one vector)."));
+    public static final ConfigOption<Integer> ROUNDS = Rules.atLeast(of("train.rounds", INT, 60,
+            "Averaging rounds to train (in total, counting rounds before a resume)."), 1);
+    public static final ConfigOption<Integer> AVERAGING_FREQUENCY = Rules.atLeast(of("train.averagingFrequency", INT, 8,
+            "Local steps each replica takes between two averagings."), 1);
+    public static final ConfigOption<String> ENGINE = Rules.oneOf(of("train.engine", STRING, "sparkrnn",
+            "sparkrnn: our parameter-averaging master. dl4j: DL4J's ParameterAveragingTrainingMaster on the same "
+                    + "model and data, for comparison (no global clipping: DL4J clips per layer only)."),
+            "sparkrnn", "dl4j");
+
+    // ---- master
+    public static final ConfigOption<Integer> REPLICAS = Rules.atLeast(of("master.replicas", INT, 0,
+            "Model replicas, one per Spark task; 0 = Spark's default parallelism (the task slots)."), 0);
+    public static final ConfigOption<String> OUTER = Rules.oneOf(of("master.outer", STRING, "average",
+            "How the averaged update is applied: average (theta + u, plain parameter averaging) or nesterov "
+                    + "(outer learning rate and momentum, as in DiLoCo)."), "average", "nesterov");
+    public static final ConfigOption<Double> OUTER_LEARNING_RATE = Rules.positive(of("master.outerLearningRate", DOUBLE, 0.7,
+            "Outer learning rate of master.outer = nesterov."));
+    public static final ConfigOption<Double> OUTER_MOMENTUM = Rules.fraction(of("master.outerMomentum", DOUBLE, 0.9,
+            "Outer momentum of master.outer = nesterov."), true);
+    public static final ConfigOption<Double> MAX_UPDATE_NORM = Rules.positive(of("master.maxUpdateNorm", DOUBLE, 1.0e6,
+            "Global L2 norm limit of the averaged update u before it is applied."));
+
+    // ---- evaluation
+    public static final ConfigOption<Integer> EVAL_EVERY = Rules.atLeast(of("eval.everyRounds", INT, 5,
+            "Validate every this many rounds (and after the last)."), 1);
+    public static final ConfigOption<Integer> EVAL_MAX_WINDOWS = Rules.atLeast(of("eval.maxWindows", INT, 2048,
+            "Upper bound on validation windows per evaluation (taken in a fixed order)."), 1);
+
+    // ---- checkpoints
+    public static final ConfigOption<String> CHECKPOINT_ROOT = Rules.nonBlank(of("checkpoint.root", STRING, "runs",
+            "Where runs are kept: a Hadoop URI or path (file://, hdfs://, or relative to the working directory)."));
+    public static final ConfigOption<Integer> CHECKPOINT_EVERY = Rules.atLeast(of("checkpoint.everyRounds", INT, 20,
+            "Checkpoint every this many rounds (and after the last)."), 1);
+    public static final ConfigOption<Integer> CHECKPOINT_KEEP = Rules.atLeast(of("checkpoint.keep", INT, 3,
+            "Newest checkpoints kept, besides the best by validation loss."), 1);
+
+    // ---- sampling shown at the end of training
+    public static final ConfigOption<Integer> SAMPLE_LENGTH = Rules.atLeast(of("sample.length", INT, 300,
+            "Characters of text generated after training (0 = none)."), 0);
+    public static final ConfigOption<Double> SAMPLE_TEMPERATURE = Rules.positive(of("sample.temperature", DOUBLE, 0.8,
+            "Softmax temperature for sampling: lower is more conservative."));
+    public static final ConfigOption<String> SAMPLE_PROMPT = of("sample.prompt", STRING, "The ",
+            "Text the sample starts from.");
+
+    // ---- console
+    public static final ConfigOption<Boolean> QUIET = of("log.quiet", BOOLEAN, false,
+            "Print only warnings and the final summary (for pipelines).");
+
+    private static final Map<String, ConfigOption<?>> ALL = collect();
+
+    /** All options, keyed by their dotted key, in declaration order. */
+    public static Map<String, ConfigOption<?>> all() { return ALL; }
+
+    private static Map<String, ConfigOption<?>> collect() {
+        Map<String, ConfigOption<?>> options = new LinkedHashMap<>();
+        for (Field field : Options.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
+                try {
+                    ConfigOption<?> option = (ConfigOption<?>) field.get(null);
+                    if (options.put(option.key(), option) != null) {
+                        throw new IllegalStateException("config key declared twice: " + option.key());
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return Collections.unmodifiableMap(options);
+    }
+
+    static List<String> keys() { return new ArrayList<>(ALL.keySet()); }
+}

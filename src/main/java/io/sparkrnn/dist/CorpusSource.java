@@ -1,0 +1,66 @@
+package io.sparkrnn.dist;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+
+/** The corpus as an RDD of lines: Hadoop URIs (files, folders, globs) or the copy bundled in the jar. */
+public final class CorpusSource {
+    public static final String BUNDLED_PREFIX = "bundled:";
+    private static final String BUNDLED_RESOURCE = "/corpus/%s.txt.gz";
+
+    private CorpusSource() { }
+
+    public static JavaRDD<String> lines(JavaSparkContext sc, List<String> uris, int minPartitions) {
+        if (uris.size() == 1 && uris.get(0).startsWith(BUNDLED_PREFIX)) {
+            return sc.parallelize(bundledLines(uris.get(0).substring(BUNDLED_PREFIX.length())), minPartitions);
+        }
+        checkExists(uris, sc.hadoopConfiguration());
+        return sc.textFile(String.join(",", uris), minPartitions);
+    }
+
+    /** Reads a corpus shipped inside the jar: small enough to send from the driver. */
+    public static List<String> bundledLines(String name) {
+        InputStream stream = CorpusSource.class.getResourceAsStream(String.format(BUNDLED_RESOURCE, name));
+        if (stream == null) {
+            throw new CorpusError("no bundled corpus named '" + name + "'; the jar ships 'bundled:moby-dick'");
+        }
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(stream), StandardCharsets.UTF_8))) {
+            return reader.lines().collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new CorpusError("cannot read bundled corpus '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails before any Spark job with the URI that matches nothing, rather than deep inside a task. */
+    static void checkExists(List<String> uris, Configuration hadoopConf) {
+        for (String uri : uris) {
+            if (uri.startsWith(BUNDLED_PREFIX)) {
+                throw new CorpusError("'" + uri + "' cannot be combined with other corpus URIs; list Hadoop URIs only");
+            }
+            Path path = new Path(uri);
+            try {
+                FileSystem fs = path.getFileSystem(hadoopConf);
+                FileStatus[] matches = fs.globStatus(path);
+                if (matches == null || matches.length == 0) {
+                    throw new CorpusError("corpus path " + uri + " does not exist (resolved to " + fs.makeQualified(path)
+                            + "); set data.corpus to existing files, folders or globs");
+                }
+            } catch (IOException e) {
+                throw new CorpusError("cannot read corpus path " + uri + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

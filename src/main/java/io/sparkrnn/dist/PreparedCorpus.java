@@ -1,0 +1,38 @@
+package io.sparkrnn.dist;
+
+import io.sparkrnn.data.Vocabulary;
+import io.sparkrnn.data.WindowShard;
+import org.apache.spark.api.java.JavaRDD;
+
+/** Tokenized training and validation windows, one shard per replica, persisted once for the whole run. */
+public final class PreparedCorpus {
+    private final Vocabulary vocabulary;
+    private final JavaRDD<WindowShard> train;
+    private final JavaRDD<WindowShard> validation;
+    private final long trainWindows;
+    private final long validationWindows;
+    private final long unknownCharacters;
+
+    PreparedCorpus(Vocabulary vocabulary, JavaRDD<WindowShard> train, JavaRDD<WindowShard> validation,
+                   long trainWindows, long validationWindows, long unknownCharacters) {
+        this.vocabulary = vocabulary;
+        this.train = train;
+        this.validation = validation;
+        this.trainWindows = trainWindows;
+        this.validationWindows = validationWindows;
+        this.unknownCharacters = unknownCharacters;
+    }
+
+    public Vocabulary vocabulary() { return vocabulary; }
+    public JavaRDD<WindowShard> train() { return train; }
+    public JavaRDD<WindowShard> validation() { return validation; }
+    public long trainWindows() { return trainWindows; }
+    public long validationWindows() { return validationWindows; }
+    /** Corpus characters that the vocabulary lacks, mapped to {@code <unk>}. */
+    public long unknownCharacters() { return unknownCharacters; }
+
+    public void release() {
+        train.unpersist(false);
+        validation.unpersist(false);
+    }
+}

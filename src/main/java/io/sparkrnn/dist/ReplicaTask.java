@@ -1,0 +1,83 @@
+package io.sparkrnn.dist;
+
+import io.sparkrnn.data.Hashing;
+import io.sparkrnn.data.MiniBatch;
+import io.sparkrnn.data.MinibatchSchedule;
+import io.sparkrnn.data.WindowShard;
+import io.sparkrnn.model.ModelSpec;
+import io.sparkrnn.train.ReplicaTrainer;
+import io.sparkrnn.train.StepStats;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Iterator;
+
+/**
+ * One replica's part of a round: load the broadcast parameters and optimizer state, take K local steps on
+ * this partition's next minibatches, return the parameter delta and statistics. Everything it draws is seeded
+ * by (seed, partition, step), so a retried task returns exactly what the first attempt would have.
+ */
+final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult> {
+    private static final long serialVersionUID = 1L;
+    private static final long DROPOUT_STREAM = 0xD0D0L;
+
+    private final Broadcast<RoundInput> input;
+    private final ModelSpec spec;
+    private final TrainSettings settings;
+
+    ReplicaTask(Broadcast<RoundInput> input, ModelSpec spec, TrainSettings settings) {
+        this.input = input;
+        this.spec = spec;
+        this.settings = settings;
+    }
+
+    @Override
+    public ReplicaResult call(Iterator<WindowShard> shards) {
+        int partition = TaskContext.getPartitionId();
+        WindowShard shard = shards.next();
+        RoundInput round = input.value();
+        ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength);
+        try {
+            return train(trainer, shard, round, partition);
+        } finally {
+            ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength);
+        }
+    }
+
+    private ReplicaResult train(ReplicaTrainer trainer, WindowShard shard, RoundInput round, int partition) {
+        long started = System.nanoTime();
+        INDArray initial = Nd4j.createFromArray(round.params);
+        trainer.load(initial, round.updaterState.length == 0 ? null : Nd4j.createFromArray(round.updaterState),
+                round.firstStep);
+        Nd4j.getRandom().setSeed(Hashing.derive(settings.seed ^ DROPOUT_STREAM, round.round, partition));
+        MinibatchSchedule schedule = new MinibatchSchedule(settings.seed, partition, shard.size(), settings.batchSize);
+
+        ReplicaResult result = new ReplicaResult();
+        for (int k = 0; k < settings.localSteps; k++) {
+            long step = round.firstStep + k;
+            StepStats stats = trainer.step(MiniBatch.fromWindows(shard, schedule.windowsOf(step)));
+            if (!stats.finite()) {
+                return ReplicaResult.nonFinite();
+            }
+            result.lossSum += stats.lossSum();
+            result.tokens += stats.tokens();
+            result.steps++;
+            result.gradNormSum += stats.gradNorm();
+            result.gradNormMax = Math.max(result.gradNormMax, stats.gradNorm());
+            result.clippedSteps += stats.clipped() ? 1 : 0;
+        }
+        INDArray delta = trainer.params().sub(initial);
+        if (!Double.isFinite(delta.norm2Number().doubleValue())) {
+            return ReplicaResult.nonFinite();
+        }
+        result.deltaSum = delta.toFloatVector();
+        result.updaterStateSum = trainer.updaterState().toFloatVector();
+        result.replicas = 1;
+        result.maxEpoch = schedule.epochAt(round.firstStep + settings.localSteps);
+        result.computeSeconds = (System.nanoTime() - started) / 1e9;
+        return result;
+    }
+}

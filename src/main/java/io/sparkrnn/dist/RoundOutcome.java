@@ -1,0 +1,35 @@
+package io.sparkrnn.dist;
+
+/** What one round did, for metrics and progress lines. */
+public final class RoundOutcome {
+    public final int round;
+    public final double trainLoss;
+    public final long tokens;
+    public final int replicas;
+    public final int nonFiniteReplicas;
+    public final double gradNormMean;
+    public final double gradNormMax;
+    public final double clipRate;
+    public final double updateNorm;
+    public final double appliedUpdateNorm;
+    public final double epoch;
+    /** The slowest replica's own compute time, inside the "replicas" phase. */
+    public final double replicaComputeSeconds;
+    public final PhaseTimes phases;
+
+    RoundOutcome(int round, ReplicaResult sum, double updateNorm, double appliedUpdateNorm, PhaseTimes phases) {
+        this.round = round;
+        this.trainLoss = sum.tokens == 0 ? Double.NaN : sum.lossSum / sum.tokens;
+        this.tokens = sum.tokens;
+        this.replicas = sum.replicas;
+        this.nonFiniteReplicas = sum.nonFiniteReplicas;
+        this.gradNormMean = sum.steps == 0 ? Double.NaN : sum.gradNormSum / sum.steps;
+        this.gradNormMax = sum.gradNormMax;
+        this.clipRate = sum.steps == 0 ? 0 : (double) sum.clippedSteps / sum.steps;
+        this.updateNorm = updateNorm;
+        this.appliedUpdateNorm = appliedUpdateNorm;
+        this.epoch = sum.maxEpoch;
+        this.replicaComputeSeconds = sum.computeSeconds;
+        this.phases = phases;
+    }
+}

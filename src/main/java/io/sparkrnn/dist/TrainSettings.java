@@ -1,0 +1,30 @@
+package io.sparkrnn.dist;
+
+import io.sparkrnn.config.Options;
+import io.sparkrnn.config.RunConfig;
+
+import java.io.Serializable;
+
+/** The per-replica training knobs a task needs, taken once from the config. */
+final class TrainSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final int batchSize;
+    final int seqLength;
+    final int localSteps;
+    final double maxGradNorm;
+    final long seed;
+
+    TrainSettings(int batchSize, int seqLength, int localSteps, double maxGradNorm, long seed) {
+        this.batchSize = batchSize;
+        this.seqLength = seqLength;
+        this.localSteps = localSteps;
+        this.maxGradNorm = maxGradNorm;
+        this.seed = seed;
+    }
+
+    static TrainSettings from(RunConfig config) {
+        return new TrainSettings(config.get(Options.BATCH_SIZE), config.get(Options.SEQ_LENGTH),
+                config.get(Options.AVERAGING_FREQUENCY), config.get(Options.MAX_GRAD_NORM), config.get(Options.SEED));
+    }
+}

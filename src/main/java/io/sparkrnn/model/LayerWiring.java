@@ -1,0 +1,81 @@
+package io.sparkrnn.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which vertices feed each layer, and so each layer's input size, for every connection mode.
+ * Kept apart from the DL4J builder so the design's sizes can be read and tested in one place.
+ */
+public final class LayerWiring {
+    public static final String INPUT = "tokens";
+    public static final String EMBEDDING = "embedding";
+    public static final String OUTPUT = "softmax";
+
+    private LayerWiring() { }
+
+    public static String layerName(int layer) { return "rnn" + layer; }
+
+    /** Vertex whose output is the running sum after layer {@code layer} in residual mode. */
+    public static String residualSumName(int layer) { return "residual" + layer; }
+
+    public static String projectionName(int layer) { return "projection" + layer; }
+
+    /** Vertices whose outputs, concatenated, are the input of recurrent layer {@code layer} (1-based). */
+    public static List<String> recurrentInputs(ModelSpec spec, int layer) {
+        switch (spec.connections()) {
+            case NONE:
+                return List.of(layer == 1 ? EMBEDDING : layerName(layer - 1));
+            case RESIDUAL:
+                return List.of(layer == 1 ? EMBEDDING : residualSumName(layer - 1));
+            case DENSE:
+                List<String> inputs = new ArrayList<>();
+                inputs.add(EMBEDDING);
+                for (int earlier = 1; earlier < layer; earlier++) {
+                    inputs.add(layerName(earlier));
+                }
+                return inputs;
+            default:
+                throw new IllegalStateException(spec.connections().name());
+        }
+    }
+
+    public static int recurrentInputSize(ModelSpec spec, int layer) {
+        switch (spec.connections()) {
+            case DENSE:
+                return spec.embeddingSize() + (layer - 1) * spec.hiddenSize();
+            case NONE:
+            case RESIDUAL:
+                return layer == 1 ? spec.embeddingSize() : spec.hiddenSize();
+            default:
+                throw new IllegalStateException(spec.connections().name());
+        }
+    }
+
+    /** Vertices feeding the softmax layer. */
+    public static List<String> outputInputs(ModelSpec spec) {
+        switch (spec.connections()) {
+            case NONE:
+                return List.of(layerName(spec.layers()));
+            case RESIDUAL:
+                return List.of(residualSumName(spec.layers()));
+            case DENSE:
+                List<String> inputs = new ArrayList<>();
+                for (int layer = 1; layer <= spec.layers(); layer++) {
+                    inputs.add(layerName(layer));
+                }
+                return inputs;
+            default:
+                throw new IllegalStateException(spec.connections().name());
+        }
+    }
+
+    public static int outputLayerInputSize(ModelSpec spec) {
+        return spec.connections() == Connections.DENSE ? spec.layers() * spec.hiddenSize() : spec.hiddenSize();
+    }
+
+    /** In residual mode, whether layer {@code layer}'s input must be projected to the hidden size before the sum. */
+    public static boolean needsProjection(ModelSpec spec, int layer) {
+        return spec.connections() == Connections.RESIDUAL && recurrentInputSize(spec, layer) != spec.hiddenSize();
+    }
+}

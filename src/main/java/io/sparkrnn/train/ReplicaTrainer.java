@@ -1,0 +1,53 @@
+package io.sparkrnn.train;
+
+import io.sparkrnn.data.MiniBatch;
+import io.sparkrnn.model.ModelSpec;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One replica's local training: DL4J's forward/backward, our global-norm clip, DL4J's updater, one step per
+ * minibatch. Holds one network for its whole life so that executors reuse it across rounds.
+ */
+public final class ReplicaTrainer {
+    private final ComputationGraph graph;
+    private final ModelSpec spec;
+    private final GlobalClippingListener clipping;
+
+    public ReplicaTrainer(ComputationGraph graph, ModelSpec spec, double maxGradNorm, int seqLength) {
+        this.graph = graph;
+        this.spec = spec;
+        this.clipping = new GlobalClippingListener(maxGradNorm, seqLength);
+        graph.setListeners(clipping);
+    }
+
+    public ModelSpec spec() { return spec; }
+
+    public ComputationGraph graph() { return graph; }
+
+    /** Copies {@code params} and {@code updaterState} into the network (never shares them) and sets the step count. */
+    public void load(INDArray params, INDArray updaterState, long iteration) {
+        graph.setParams(params);
+        if (updaterState != null && updaterState.length() > 0) {
+            graph.getUpdater().getStateViewArray().assign(updaterState);
+        }
+        graph.getConfiguration().setIterationCount(Math.toIntExact(iteration));
+    }
+
+    /** One local step; the batch's windows must have this trainer's sequence length. */
+    public StepStats step(MiniBatch batch) {
+        graph.fit(BatchTensors.of(batch, spec.vocabSize()));
+        double lossPerToken = graph.score() / batch.seqLength();
+        GlobalNormClipper.ClipResult clip = clipping.lastClip();
+        return new StepStats(lossPerToken * batch.tokens(), batch.tokens(), clip.norm(), clip.clipped());
+    }
+
+    /** The live parameter vector (a view: copy it before the next step if you keep it). */
+    public INDArray params() { return graph.params(); }
+
+    /** The live optimizer state vector (a view), empty for SGD. */
+    public INDArray updaterState() {
+        INDArray state = graph.getUpdater().getStateViewArray();
+        return state == null ? graph.params().like().reshape(0) : state;
+    }
+}

@@ -1,0 +1,84 @@
+package io.sparkrnn.model;
+
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The built DL4J graphs have the layer input sizes the design states, for each connection mode. */
+class LayerWiringTest {
+    private static final int V = 11, E = 6, H = 8, L = 4;
+
+    private static ModelSpec spec(Connections connections) {
+        return new ModelSpec(V, E, H, L, CellType.LSTM, connections, 0, new UpdaterSpec("sgd", 0.1, 0), 1);
+    }
+
+    private static long nIn(ComputationGraph graph, String layer) {
+        return ((FeedForwardLayer) graph.getLayer(layer).conf().getLayer()).getNIn();
+    }
+
+    @Test
+    void plainStackFeedsEachLayerThePreviousOne() {
+        ComputationGraph graph = GraphFactory.build(spec(Connections.NONE));
+        assertEquals(E, nIn(graph, "rnn1"));
+        for (int layer = 2; layer <= L; layer++) {
+            assertEquals(H, nIn(graph, "rnn" + layer));
+            assertEquals(List.of("rnn" + (layer - 1)), graph.getConfiguration().getVertexInputs().get("rnn" + layer));
+        }
+        assertEquals(H, nIn(graph, "softmax"));
+        assertForwardShape(graph);
+    }
+
+    @Test
+    void denseLayerSeesEmbeddingAndEveryEarlierLayerAndSoftmaxSeesAllLayers() {
+        ComputationGraph graph = GraphFactory.build(spec(Connections.DENSE));
+        for (int layer = 1; layer <= L; layer++) {
+            assertEquals(E + (layer - 1) * H, nIn(graph, "rnn" + layer), "rnn" + layer);
+        }
+        assertEquals(List.of("embedding", "rnn1", "rnn2"), graph.getConfiguration().getVertexInputs().get("rnn3_in"));
+        assertEquals(L * H, nIn(graph, "softmax"));
+        assertEquals(List.of("rnn1", "rnn2", "rnn3", "rnn4"), graph.getConfiguration().getVertexInputs().get("softmax_in"));
+        assertForwardShape(graph);
+    }
+
+    @Test
+    void residualAddsEachLayersInputProjectedWhereSizesDiffer() {
+        ComputationGraph graph = GraphFactory.build(spec(Connections.RESIDUAL));
+        assertEquals(E, nIn(graph, "rnn1"));
+        assertEquals(List.of("rnn1", "projection1"), graph.getConfiguration().getVertexInputs().get("residual1"));
+        for (int layer = 2; layer <= L; layer++) {
+            assertEquals(H, nIn(graph, "rnn" + layer));
+            assertEquals(List.of("residual" + (layer - 1)), graph.getConfiguration().getVertexInputs().get("rnn" + layer));
+            assertEquals(List.of("rnn" + layer, "residual" + (layer - 1)),
+                    graph.getConfiguration().getVertexInputs().get("residual" + layer));
+        }
+        assertFalse(graph.getConfiguration().getVertices().containsKey("projection2"));
+        assertEquals(H, nIn(graph, "softmax"));
+        assertForwardShape(graph);
+        // With E == H there is nothing to project.
+        ModelSpec square = new ModelSpec(V, H, H, 2, CellType.RNN, Connections.RESIDUAL, 0, new UpdaterSpec("sgd", 0.1, 0), 1);
+        assertFalse(GraphFactory.build(square).getConfiguration().getVertices().containsKey("projection1"));
+    }
+
+    @Test
+    void flopCountFollowsTheDocumentedFormula() {
+        ModelSpec lstm = new ModelSpec(84, 64, 256, 3, CellType.LSTM, Connections.NONE, 0, new UpdaterSpec("adam", 1e-3, 0), 1);
+        double expected = 24.0 * 256 * (64 + 256) + 2 * 24.0 * 256 * 512 + 6.0 * 256 * 84;
+        assertEquals(expected, lstm.trainingFlopsPerToken(), 1e-6);
+    }
+
+    private static void assertForwardShape(ComputationGraph graph) {
+        INDArray tokens = Nd4j.createFromArray(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}).reshape(2, 1, 5);
+        INDArray out = graph.outputSingle(tokens);
+        assertArrayEquals(new long[] {2, V, 5}, out.shape());
+        assertTrue(Math.abs(out.sum(1).getDouble(0, 0) - 1.0) < 1e-5, "softmax over the vocabulary sums to 1");
+    }
+}

@@ -1,0 +1,95 @@
+package io.sparkrnn.cli
+
+import io.sparkrnn.config.ExitCodes
+import io.sparkrnn.testkit.TestCorpora
+import org.scalatest.funsuite.AnyFunSuite
+
+import java.io.{ByteArrayOutputStream, File, PrintStream}
+import java.nio.charset.StandardCharsets
+import java.nio.file.{Files, Path}
+import java.util.concurrent.TimeUnit
+import scala.collection.JavaConverters._
+
+/** The sparkrnn command as users run it: real exit codes from a separate JVM, and train, evaluate, generate. */
+class CliSuite extends AnyFunSuite {
+  private lazy val dir: Path = TestCorpora.tempDir("cli-suite")
+  private lazy val corpus: Path = TestCorpora.mobyDickPrefix(dir, 40000)
+
+  /** Runs `sparkrnn args` in a fresh JVM and returns (exit code, stdout, stderr). */
+  private def runJvm(args: String*): (Int, String, String) = {
+    val java = new File(System.getProperty("java.home"), "bin/java").getPath
+    val opens = new String(Files.readAllBytes(new File(System.getProperty("project.basedir", "."), "deploy/java17-opens.txt").toPath),
+      StandardCharsets.UTF_8).trim.split("\\s+").toSeq
+    val command = (Seq(java, "-Xmx512m") ++ opens ++ Seq("-cp", System.getProperty("java.class.path"), "io.sparkrnn.cli.Main") ++ args).asJava
+    val out = dir.resolve(s"out-${System.nanoTime()}.txt").toFile
+    val err = dir.resolve(s"err-${System.nanoTime()}.txt").toFile
+    val process = new ProcessBuilder(command).redirectOutput(out).redirectError(err).start()
+    assert(process.waitFor(120, TimeUnit.SECONDS), s"sparkrnn ${args.mkString(" ")} did not finish in 120 s")
+    (process.exitValue(), new String(Files.readAllBytes(out.toPath), StandardCharsets.UTF_8),
+      new String(Files.readAllBytes(err.toPath), StandardCharsets.UTF_8))
+  }
+
+  /** Runs `sparkrnn args` in this JVM, capturing its standard output. */
+  private def runHere(args: String*): (Int, String) = {
+    val captured = new ByteArrayOutputStream()
+    val original = System.out
+    System.setOut(new PrintStream(captured, true, "UTF-8"))
+    try (Main.run(args: _*), captured.toString("UTF-8")) finally System.setOut(original)
+  }
+
+  test("configuration errors exit with code 2 before Spark starts and name the key") {
+    val cases = Seq(
+      Seq("--set", "model.hiddenSise=128") -> "unknown config key 'model.hiddenSise'",
+      Seq("--set", "train.learningRate=-0.01") -> "train.learningRate must be a number > 0, got -0.01",
+      Seq("--set", "model.seqLength=0") -> "model.seqLength must be an integer >= 2, got 0")
+    for ((args, message) <- cases) {
+      val (code, out, err) = runJvm(("train" +: args): _*)
+      assert(code == ExitCodes.CONFIG, s"${args.mkString(" ")}: exit $code, stderr: $err")
+      assert(err.contains(message), s"stderr should contain '$message': $err")
+      assert(!out.contains("Spark "), "Spark must not start on a bad config")
+    }
+  }
+
+  test("a missing corpus exits with code 3 and names the path") {
+    val missing = dir.resolve("no-such-corpus.txt").toUri.toString
+    val (code, _, err) = runJvm("train", "--master", "local[1]", "--set", s"data.corpus=$missing",
+      "--set", s"checkpoint.root=${dir.resolve("runs-missing").toUri}")
+    assert(code == ExitCodes.CORPUS, err)
+    assert(err.contains(s"corpus path $missing does not exist"), err)
+  }
+
+  test("train, then evaluate and generate from its checkpoint") {
+    val root = dir.resolve("runs").toUri.toString
+    val common = Seq("--set", s"data.corpus=${corpus.toUri}", "--set", s"checkpoint.root=$root", "--set", "run.id=cli",
+      "--set", "model.layers=1", "--set", "model.hiddenSize=32", "--set", "model.seqLength=32",
+      "--set", "data.blockSize=1024", "--set", "data.validationFraction=0.1", "--set", "train.rounds=4",
+      "--set", "checkpoint.everyRounds=2", "--set", "eval.everyRounds=2", "--set", "sample.length=40")
+    val (trained, out) = runHere((Seq("train", "--master", "local[2]", "--fresh") ++ common): _*)
+    assert(trained == ExitCodes.OK, out)
+    assert(out.contains("round 4/4"), out)
+    assert(out.contains("bits per character"), out)
+    assert(out.contains("sample:\nThe "), out)
+
+    val run = dir.resolve("runs/cli")
+    assert(new String(Files.readAllBytes(run.resolve("LATEST")), StandardCharsets.UTF_8).trim.endsWith("ckpt-00000004"))
+    val checkpoint = run.resolve("ckpt-00000004")
+    for (file <- Seq("model.zip", "vocab.json", "state.json", "outer.bin", "_COMPLETE"))
+      assert(Files.isRegularFile(checkpoint.resolve(file)), s"$file missing in $checkpoint")
+    assert(Files.readAllLines(run.resolve("metrics.jsonl")).size() == 4)
+
+    val (again, _) = runHere((Seq("train", "--master", "local[2]", "--fresh") ++ common): _*)
+    assert(again == ExitCodes.RUN_CONFLICT, "--fresh must refuse an existing run")
+
+    val (evaluated, evaluation) = runHere("evaluate", "--master", "local[2]", "--checkpoint", run.toUri.toString)
+    assert(evaluated == ExitCodes.OK, evaluation)
+    val bpc = """([0-9.]+) bits per character""".r.findFirstMatchIn(evaluation).map(_.group(1).toDouble)
+    assert(bpc.exists(b => b > 1.0 && b < 4.6), evaluation)
+
+    val (generated, text) = runHere("generate", "--checkpoint", checkpoint.toUri.toString, "--prompt", "Call me",
+      "--length", "50", "--seed", "3")
+    assert(generated == ExitCodes.OK)
+    assert(text.startsWith("Call me") && text.stripLineEnd.codePointCount(0, text.stripLineEnd.length) == 57, text)
+    val (_, same) = runHere("generate", "--checkpoint", checkpoint.toUri.toString, "--prompt", "Call me", "--length", "50", "--seed", "3")
+    assert(same == text, "same seed, same sample")
+  }
+}

@@ -1,0 +1,81 @@
+package io.sparkrnn.dist
+
+import io.sparkrnn.data.{MiniBatch, MinibatchSchedule}
+import io.sparkrnn.metrics.ConsoleProgress
+import io.sparkrnn.model.{GraphFactory, ModelSpec}
+import io.sparkrnn.testkit.{LocalSpark, RunConfigs, TestCorpora}
+import io.sparkrnn.train.ReplicaTrainer
+import io.sparkrnn.config.Options
+import org.nd4j.linalg.api.ndarray.INDArray
+import org.scalatest.funsuite.AnyFunSuite
+
+import java.io.{ByteArrayOutputStream, PrintStream}
+import java.nio.file.Path
+
+/** The parameter-averaging master on a real local[2] Spark: equivalence, learning and determinism. */
+class TrainingSuite extends AnyFunSuite with LocalSpark {
+  private lazy val dir: Path = TestCorpora.tempDir("training-suite")
+  private lazy val corpus: Path = TestCorpora.mobyDickPrefix(dir, 60000)
+  private val quiet = new ConsoleProgress(new PrintStream(new ByteArrayOutputStream()), true)
+
+  private val small = Seq("model.layers" -> 2, "model.hiddenSize" -> 24, "model.embeddingSize" -> 8,
+    "model.seqLength" -> 16, "train.batchSize" -> 8, "eval.maxWindows" -> 64, "data.blockSize" -> 1024,
+    "data.validationFraction" -> 0.1)
+
+  private def train(runId: String, overrides: (String, Any)*) = {
+    val config = RunConfigs(corpus, dir.resolve("runs"), (("run.id" -> runId) +: (small ++ overrides)): _*)
+    (config, new TrainingRun(sc, config, true, quiet).run())
+  }
+
+  private def maxAbsDiff(a: INDArray, b: INDArray): Double = a.sub(b).amaxNumber().doubleValue()
+
+  test("one replica averaging every step reproduces single-machine training on the same batches") {
+    for (k <- Seq(1, 4)) {
+      val rounds = 12 / k
+      val (config, summary) = train(s"equivalence-k$k", "master.replicas" -> 1, "train.averagingFrequency" -> k,
+        "train.rounds" -> rounds, "train.maxGradNorm" -> 0.5, "eval.everyRounds" -> 1000, "checkpoint.everyRounds" -> 1000)
+
+      // The single machine: one network, a plain loop over the very same minibatches, no Spark in the loop.
+      val prepared = CorpusPipeline.prepare(sc, config, 1, null)
+      val shard = prepared.train().collect().get(0)
+      val spec = ModelSpec.from(config, prepared.vocabulary().size())
+      val single = new ReplicaTrainer(GraphFactory.build(spec), spec, 0.5, config.get(Options.SEQ_LENGTH))
+      val schedule = new MinibatchSchedule(config.get(Options.SEED), 0, shard.size(), config.get(Options.BATCH_SIZE))
+      for (step <- 0 until 12) single.step(MiniBatch.fromWindows(shard, schedule.windowsOf(step)))
+      prepared.release()
+
+      val diff = maxAbsDiff(summary.finalState().params(), single.params())
+      assert(diff < 1e-5, s"averaging every $k steps with one replica differs from single-machine training by $diff")
+      assert(maxAbsDiff(summary.finalState().params(), GraphFactory.build(spec).params()) > 1e-3, "training moved the parameters")
+    }
+  }
+
+  test("two replicas train the default model and lower the validation loss") {
+    val (_, summary) = train("two-replicas", "model.layers" -> 3, "model.hiddenSize" -> 256, "model.embeddingSize" -> 64,
+      "model.seqLength" -> 64, "train.batchSize" -> 16, "master.replicas" -> 2, "train.averagingFrequency" -> 4,
+      "train.rounds" -> 6, "eval.everyRounds" -> 1, "eval.maxWindows" -> 64)
+    val rows = summary.rows()
+    assert(rows.size() == 6)
+    assert(rows.get(0).number("replicas") == 2.0)
+    val first = rows.get(0).number("valLoss")
+    val last = rows.get(5).number("valLoss")
+    // A uniform guess over the 70-odd characters costs ln(70) = 4.25 nats per character.
+    assert(first < 4.3, s"first validation loss $first")
+    assert(last < first - 0.3, s"validation loss should fall: first $first, last $last")
+    assert(rows.get(5).number("trainLoss") < rows.get(0).number("trainLoss"))
+  }
+
+  test("the same seed twice gives identical parameters, also with more replicas than cores") {
+    for (replicas <- Seq(2, 3)) {
+      val common = Seq("master.replicas" -> replicas, "train.rounds" -> 3, "train.averagingFrequency" -> 2,
+        "model.dropout" -> 0.1, "eval.everyRounds" -> 3)
+      val (_, a) = train(s"seed-a-$replicas", common: _*)
+      val (_, b) = train(s"seed-b-$replicas", common: _*)
+      assert(a.finalState().params().equals(b.finalState().params()), s"$replicas replicas: runs differ by " +
+        maxAbsDiff(a.finalState().params(), b.finalState().params()))
+      assert(a.rows().get(2).number("valLoss") == b.rows().get(2).number("valLoss"))
+      val (_, other) = train(s"seed-c-$replicas", (common :+ ("run.seed" -> 7)): _*)
+      assert(maxAbsDiff(a.finalState().params(), other.finalState().params()) > 1e-4, "another seed, another result")
+    }
+  }
+}
