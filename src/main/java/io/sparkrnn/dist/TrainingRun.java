@@ -70,7 +70,9 @@ public final class TrainingRun {
         int firstRound = state.round() + 1;
         while (state.round() < rounds) {
             describeJobs(state.round() + 1, rounds);
-            RoundOutcome outcome = master.runRound(state, corpus.train());
+            RoundOutcome outcome = Dl4jEngine.selected(config)
+                    ? Dl4jEngine.runAllRounds(sc, graph, spec, corpus.train(), settings, replicas, state, rounds)
+                    : master.runRound(state, corpus.train());
             LossSum validation = evaluation.firesAt(outcome.round)
                     ? outcome.phases.time("evaluation", () -> evaluator.evaluate(corpus.validation(), state.params()))
                     : null;

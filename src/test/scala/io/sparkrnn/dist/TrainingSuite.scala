@@ -51,17 +51,25 @@ class TrainingSuite extends AnyFunSuite with LocalSpark {
   }
 
   test("two replicas train the default model and lower the validation loss") {
-    val (_, summary) = train("two-replicas", "model.layers" -> 3, "model.hiddenSize" -> 256, "model.embeddingSize" -> 64,
-      "model.seqLength" -> 64, "train.batchSize" -> 16, "master.replicas" -> 2, "train.averagingFrequency" -> 4,
-      "train.rounds" -> 6, "eval.everyRounds" -> 1, "eval.maxWindows" -> 64)
+    val (config, summary) = train("two-replicas", "model.layers" -> 3, "model.hiddenSize" -> 256,
+      "model.embeddingSize" -> 64, "model.seqLength" -> 64, "train.batchSize" -> 16, "master.replicas" -> 2,
+      "train.averagingFrequency" -> 4, "train.rounds" -> 6, "eval.everyRounds" -> 1, "eval.maxWindows" -> 64)
     val rows = summary.rows()
     assert(rows.size() == 6)
-    assert(rows.get(0).number("replicas") == 2.0)
+    assert((0 until 6).forall(i => rows.get(i).number("replicas") == 2.0))
+
+    // The untrained model on the same held-out windows: about ln(V), a uniform guess.
+    val prepared = CorpusPipeline.prepare(sc, config, 2, null)
+    val spec = ModelSpec.from(config, prepared.vocabulary().size())
+    val initial = new DistributedEvaluator(sc, spec, TrainSettings.from(config))
+      .evaluate(prepared.validation(), GraphFactory.build(spec).params()).meanLoss()
+    prepared.release()
     val first = rows.get(0).number("valLoss")
     val last = rows.get(5).number("valLoss")
-    // A uniform guess over the 70-odd characters costs ln(70) = 4.25 nats per character.
-    assert(first < 4.3, s"first validation loss $first")
-    assert(last < first - 0.3, s"validation loss should fall: first $first, last $last")
+    assert(math.abs(initial - math.log(prepared.vocabulary().size())) < 0.2, s"untrained loss $initial")
+    // Measured on 2 cores: 4.3 untrained, 3.4 after round 1, 3.1 after round 6.
+    assert(first < initial - 0.5, s"validation loss after one round $first, untrained $initial")
+    assert(last < first - 0.15, s"validation loss should keep falling: first $first, last $last")
     assert(rows.get(5).number("trainLoss") < rows.get(0).number("trainLoss"))
   }
 
