@@ -21,15 +21,19 @@ class HdfsCheckpointStoreSuite extends CheckpointStoreContract {
   override def beforeAll(): Unit = {
     val c = new Configuration()
     c.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.getAbsolutePath)
-    c.set("dfs.replication", "1")
+    childConf.foreach { case (k, v) => c.set(k, v) }
+    val t0 = System.nanoTime()
     cluster = new MiniDFSCluster.Builder(c).numDataNodes(1).build()
     cluster.waitActive()
+    println(f"MiniDFSCluster started in ${(System.nanoTime() - t0) / 1e9}%.1f s")
     clusterConf = c
     nameNode = "hdfs://127.0.0.1:" + cluster.getNameNodePort
   }
 
   override def afterAll(): Unit = {
+    val t0 = System.nanoTime()
     if (cluster != null) cluster.shutdown()
+    println(f"MiniDFSCluster shut down in ${(System.nanoTime() - t0) / 1e9}%.1f s")
     FileUtils.deleteQuietly(base)
   }
 
@@ -37,7 +41,14 @@ class HdfsCheckpointStoreSuite extends CheckpointStoreContract {
 
   override protected def newRoot(): String = nameNode + "/" + uniqueName("t")
 
-  override protected def childConf: Seq[(String, String)] = Seq("dfs.replication" -> "1")
+  /**
+   * One DataNode, so one replica. And: closing an HDFS file polls the NameNode until the DataNode has
+   * reported the last block, sleeping 400 ms first by default; on a loopback cluster the report comes
+   * within milliseconds, so the default delay made every file close cost 400 ms here.
+   */
+  override protected def childConf: Seq[(String, String)] = Seq(
+    "dfs.replication" -> "1",
+    "dfs.client.block.write.locateFollowingBlock.initial.delay.ms" -> "20")
 
   /**
    * The test JVM's user started the NameNode, so it is the HDFS superuser and bypasses permissions.
