@@ -207,6 +207,10 @@ abstract class CheckpointStoreContract extends AnyFunSuite with BeforeAndAfterAl
     assert(warnings.exists(w => w.contains("ckpt-00000002") && w.contains("does not match the SHA-256 recorded in _COMPLETE")),
       warnings)
     assert(s.listComplete().asScala.map(_.round()) == Seq(1L))
+
+    // The next save removes folders that can never be loaded and are older than it.
+    saveRound(s, 4)
+    assert(names(s.runUri()) == Set("LATEST", "ckpt-00000001", "ckpt-00000004"))
   }
 
   test("a missing LATEST falls back to the newest intact folder; no intact checkpoint at all is an error") {
