@@ -137,15 +137,37 @@ abstract class CheckpointStoreContract extends AnyFunSuite with BeforeAndAfterAl
     assert(ref.readAll("model.bin").sameElements(big))
   }
 
-  test("LATEST always names a complete checkpoint") {
-    val s = store(newRoot(), keep = 2)
-    for (round <- 1L to 5L) {
-      saveRound(s, round, loss = 10.0 - round)
-      val named = readText(s.runUri() + "/LATEST").trim
-      assert(named == f"ckpt-$round%08d")
-      assert(names(s.runUri() + "/" + named).contains("_COMPLETE"))
-      assertRound(CheckpointRef.resolve(s.runUri() + "/" + named, conf), round)
+  test("LATEST always names a complete checkpoint, also as seen by a concurrent reader") {
+    val s = store(newRoot(), keep = 100) // no retention: a folder the reader saw named must stay
+    val fs = fsOf(s.runUri())
+    val latestPath = new Path(s.runUri() + "/LATEST")
+    @volatile var saving = true
+    val checks = new AtomicInteger()
+    val violations = new java.util.concurrent.ConcurrentLinkedQueue[String]()
+    val reader = new Thread(() => while (saving) {
+      // LATEST may be briefly missing on file:// (non-atomic overwrite-rename); it must never be wrong.
+      val named = try Some(readText(latestPath.toString).trim) catch { case _: java.io.FileNotFoundException => None }
+      named.foreach { n =>
+        if (!fs.exists(new Path(s.runUri() + "/" + n + "/_COMPLETE"))) violations.add(n)
+        checks.incrementAndGet()
+      }
+      Thread.sleep(1) // the machine is shared: poll, do not spin
+    })
+    reader.start()
+    try {
+      for (round <- 1L to 6L) {
+        saveRound(s, round, loss = 10.0 - round)
+        val named = readText(s.runUri() + "/LATEST").trim
+        assert(named == f"ckpt-$round%08d")
+        assert(names(s.runUri() + "/" + named).contains("_COMPLETE"))
+        assertRound(CheckpointRef.resolve(s.runUri() + "/" + named, conf), round)
+      }
+    } finally {
+      saving = false
+      reader.join(10000)
     }
+    assert(violations.isEmpty, s"LATEST named incomplete folders: $violations")
+    assert(checks.get() > 0)
   }
 
   test("a save whose body throws half-way leaves LATEST on the previous checkpoint and no folder behind") {
