@@ -3,6 +3,7 @@ package io.sparkrnn.checkpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -192,7 +193,7 @@ public final class CheckpointStore {
             newest = Math.max(newest, ref.round());
         }
         Set<Long> keep = Retention.roundsToKeep(candidates, policy.keep(), latestRound);
-        Set<Long> completeRounds = new java.util.HashSet<>();
+        Set<Long> completeRounds = new HashSet<>();
         for (CheckpointRef ref : complete) {
             completeRounds.add(ref.round());
         }

@@ -11,8 +11,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link AtomicFiles} over Hadoop's FileContext: write {@code <name>.tmp-<uuid>} next to the target,
- * then {@code FileContext.rename(tmp, target, OVERWRITE)}, which is atomic on HDFS and on POSIX local
- * file systems. The temp file is in the same folder so the rename never crosses a mount or a volume.
+ * then {@code FileContext.rename(tmp, target, OVERWRITE)}. The temp file is in the same folder so the
+ * rename never crosses a mount or a volume.
+ *
+ * <p>Atomic on HDFS ({@code Hdfs.renameInternal} is one NameNode operation). NOT atomic on file:// in
+ * Hadoop 3.3: only Hdfs overrides {@code AbstractFileSystem.renameInternal(src, dst, overwrite)}, whose
+ * default deletes the target and then renames, so a crash in between leaves no target. Readers must
+ * therefore cope with a missing file; CheckpointStore does (a missing LATEST falls back to the newest
+ * intact checkpoint folder, which is always published before LATEST).
  */
 public final class FileContextAtomicFiles implements AtomicFiles {
     private static final Logger LOG = LoggerFactory.getLogger(FileContextAtomicFiles.class);
