@@ -195,7 +195,10 @@ status() {
   done
   local json
   if json=$(curl -fsS --max-time 2 "$MASTER_UI/json/" 2>/dev/null); then
-    echo "master: $(echo "$json" | grep -o '"status" *: *"[A-Z]*"' | tail -1), $(echo "$json" | grep -o '"aliveworkers" *: *[0-9]*'), active apps: $(echo "$json" | grep -c '"app-' || true)"
+    local active completed
+    active=$(echo "$json" | awk '/"activeapps"/{a=1} /"completedapps"/{a=0} a && /"id" : "app-/{n++} END{print n+0}')
+    completed=$(echo "$json" | awk '/"completedapps"/{a=1} /"activedrivers"/{a=0} a && /"id" : "app-/{n++} END{print n+0}')
+    echo "master: $(echo "$json" | grep -o '"status" *: *"[A-Z]*"' | tail -1), $(echo "$json" | grep -o '"aliveworkers" *: *[0-9]*'), apps: $active active, $completed completed"
   else
     echo "master UI not answering"; rc=1
   fi

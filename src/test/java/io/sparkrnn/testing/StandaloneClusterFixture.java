@@ -23,8 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -88,8 +91,8 @@ public final class StandaloneClusterFixture implements AutoCloseable {
 
   private String masterUrl;
   private String masterUiUrl;
-  private MiniDFSCluster hdfs;
-  private String hdfsUri;
+  private volatile MiniDFSCluster hdfs;
+  private volatile String hdfsUri;
 
   public static Builder builder() {
     return new Builder();
@@ -210,32 +213,48 @@ public final class StandaloneClusterFixture implements AutoCloseable {
     long t1 = System.nanoTime();
     Process master = launch("master", List.of("org.apache.spark.deploy.master.Master",
         "--host", "127.0.0.1", "--port", "0", "--webui-port", "0"), workDir.resolve("master.log"));
-    waitFor("the Master to be elected leader", () -> logContains("master.log", "I have been elected leader"),
-        master);
-    String masterLog = read(workDir.resolve("master.log"));
-    masterUrl = group(MASTER_URL, masterLog);
-    masterUiUrl = "http://127.0.0.1:" + group(MASTER_UI_PORT, masterLog);
-    timings.put("master", since(t1));
+    // The in-process MiniDFSCluster starts while the daemon JVMs boot.
+    CompletableFuture<Void> hdfsStarted = options.hdfs
+        ? CompletableFuture.runAsync(this::startHdfs, r -> {
+            Thread t = new Thread(r, "minidfs-start");
+            t.setDaemon(true);
+            t.start();
+          })
+        : CompletableFuture.completedFuture(null);
+    try {
+      waitFor("the Master to be elected leader", () -> logContains("master.log", "I have been elected leader"),
+          master);
+      String masterLog = read(workDir.resolve("master.log"));
+      masterUrl = group(MASTER_URL, masterLog);
+      masterUiUrl = "http://127.0.0.1:" + group(MASTER_UI_PORT, masterLog);
+      timings.put("master", since(t1));
 
-    List<Process> workers = new ArrayList<>();
-    for (int i = 1; i <= options.workers; i++) {
-      Path dir = workDir.resolve("worker-" + i);
-      Files.createDirectories(dir);
-      workers.add(launch("worker-" + i, List.of("org.apache.spark.deploy.worker.Worker",
-          "--host", "127.0.0.1", "--port", "0", "--webui-port", "0",
-          "--cores", String.valueOf(options.workerCores), "--memory", options.workerMemory,
-          "--work-dir", dir.toString(), masterUrl), workDir.resolve("worker-" + i + ".log")));
+      List<Process> workers = new ArrayList<>();
+      for (int i = 1; i <= options.workers; i++) {
+        Path dir = workDir.resolve("worker-" + i);
+        Files.createDirectories(dir);
+        workers.add(launch("worker-" + i, List.of("org.apache.spark.deploy.worker.Worker",
+            "--host", "127.0.0.1", "--port", "0", "--webui-port", "0",
+            "--cores", String.valueOf(options.workerCores), "--memory", options.workerMemory,
+            "--work-dir", dir.toString(), masterUrl), workDir.resolve("worker-" + i + ".log")));
+      }
+      waitFor(options.workers + " alive workers at " + masterUiUrl + "/json/",
+          () -> aliveWorkers() == options.workers, workers.toArray(new Process[0]));
+      timings.put("workers", since(t1));
+      hdfsStarted.get(options.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      timings.put("cluster", since(t1));
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("MiniDFSCluster did not start", e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("MiniDFSCluster did not start in " + options.startTimeout, e);
+    } finally {
+      // On failure close() shuts HDFS down: let a half-way start finish first.
+      try {
+        hdfsStarted.get(options.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException ignored) {
+        // reported above, or the start failed for another reason already being thrown
+      }
     }
-    if (options.hdfs) {
-      // In-process, while the Worker JVMs boot.
-      long th = System.nanoTime();
-      startHdfs();
-      timings.put("hdfs", since(th));
-    }
-    Process[] watched = workers.toArray(new Process[0]);
-    waitFor(options.workers + " alive workers at " + masterUiUrl + "/json/",
-        () -> aliveWorkers() == options.workers, watched);
-    timings.put("cluster", since(t1));
   }
 
   private void assembleSparkHome() throws IOException, InterruptedException {
@@ -253,13 +272,19 @@ public final class StandaloneClusterFixture implements AutoCloseable {
     }
   }
 
-  private void startHdfs() throws IOException {
+  private void startHdfs() {
+    long t0 = System.nanoTime();
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, workDir.resolve("hdfs").toString());
     conf.set("dfs.replication", "1");
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
+    try {
+      hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+      hdfs.waitActive();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     hdfsUri = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
+    timings.put("hdfs", since(t0));
   }
 
   /** Starts a Master/Worker JVM with Spark's jars. */
@@ -420,7 +445,11 @@ public final class StandaloneClusterFixture implements AutoCloseable {
     }
   }
 
-  /** How long the start phases took ("sparkHome", "master", "hdfs", "cluster"). */
+  /**
+   * How long the start phases took: "sparkHome" (spark-home.sh), "master" (leader elected),
+   * "workers" (all alive, from the Master's launch), "hdfs" (MiniDFSCluster, in parallel),
+   * "cluster" (everything ready, from the Master's launch).
+   */
   public Map<String, Duration> timings() {
     synchronized (timings) {
       return new LinkedHashMap<>(timings);
