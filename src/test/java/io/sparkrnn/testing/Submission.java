@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -97,7 +98,7 @@ public final class Submission {
     }
     boolean exited = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
     if (!exited) {
-      StandaloneClusterFixture.terminate(java.util.List.of(process.toHandle()), Duration.ofSeconds(5));
+      StandaloneClusterFixture.terminate(List.of(process.toHandle()), Duration.ofSeconds(5));
     }
     int code = exited ? process.exitValue() : -1;
     result = new SubmitResult(code, !exited, output(),
@@ -107,7 +108,7 @@ public final class Submission {
 
   /** Kills the driver (and anything it started). */
   public void kill() {
-    StandaloneClusterFixture.terminate(java.util.List.of(process.toHandle()), Duration.ofSeconds(5));
+    StandaloneClusterFixture.terminate(List.of(process.toHandle()), Duration.ofSeconds(5));
   }
 
   static Optional<String> parseAppId(String output) {

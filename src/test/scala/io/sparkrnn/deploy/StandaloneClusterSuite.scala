@@ -45,7 +45,7 @@ class StandaloneClusterSuite extends AnyFunSuite with BeforeAndAfterAll with Mat
     cluster = StandaloneClusterFixture.builder().workers(2).hdfs(true).start()
     val testClasses = StandaloneClusterFixture.repoRoot().resolve("target/test-classes")
     appJar = TestJars.jarOfClasses(testClasses, cluster.workDir().resolve("hdfs-word-count-app.jar"),
-      "io/sparkrnn/testing/HdfsWordCountApp").toFile
+      "io/sparkrnn/testing/HdfsWordCountApp", "io/sparkrnn/testing/SleepingApp").toFile
     println(s"StandaloneClusterSuite: cluster up, timings ${fmt(cluster.timings().asScala)}, " +
       s"daemon RSS ${cluster.daemonPids().asScala.map { case (n, p) => s"$n=${rssMb(p)} MB" }.mkString(", ")}")
   }
@@ -72,7 +72,10 @@ class StandaloneClusterSuite extends AnyFunSuite with BeforeAndAfterAll with Mat
     val os = fs.create(input)
     try os.write(Text.getBytes(StandardCharsets.UTF_8)) finally os.close()
 
+    // C1 only in these short JVMs (test speed on 2 shared cores; not for real training runs).
     val request = SubmitRequest.of(appJar, AppClass).args(input.toString, output)
+      .driverJavaOptions("-XX:TieredStopAtLevel=1")
+      .conf("spark.executor.extraJavaOptions", "-XX:TieredStopAtLevel=1")
       .timeout(Duration.ofMinutes(3))
     val submission = cluster.submitAsync(request)
     // While it runs, the executor JVMs are children of the Worker JVMs: sample them (PID -> max RSS).
@@ -126,6 +129,18 @@ class StandaloneClusterSuite extends AnyFunSuite with BeforeAndAfterAll with Mat
       app.path("name").asText() shouldBe "HdfsWordCountApp"
       app.path("cores").asInt() shouldBe 2
       cluster.masterJson().path("activeapps").size() shouldBe 0
+    }
+  }
+
+  test("a driver still running at the timeout is killed and reported as timed out") {
+    val result = cluster.submit(SubmitRequest.of(appJar, "io.sparkrnn.testing.SleepingApp")
+      .timeout(Duration.ofSeconds(8)))
+    withClue(result.output()) {
+      result.timedOut() shouldBe true
+      result.exitCode() shouldBe -1
+      result.succeeded() shouldBe false
+      result.linesStartingWith("SLEEPING ").asScala shouldBe Seq(s"SLEEPING ${result.driverPid()}")
+      alive(result.driverPid()) shouldBe false
     }
   }
 
