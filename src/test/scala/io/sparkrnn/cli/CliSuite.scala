@@ -18,8 +18,8 @@ class CliSuite extends AnyFunSuite {
   /** Runs `sparkrnn args` in a fresh JVM and returns (exit code, stdout, stderr). */
   private def runJvm(args: String*): (Int, String, String) = {
     val java = new File(System.getProperty("java.home"), "bin/java").getPath
-    val opens = new String(Files.readAllBytes(new File(System.getProperty("project.basedir", "."), "deploy/java17-opens.txt").toPath),
-      StandardCharsets.UTF_8).trim.split("\\s+").toSeq
+    val opens = Files.readAllLines(new File(System.getProperty("project.basedir", "."), "deploy/java17-opens.txt").toPath)
+      .asScala.map(_.trim).filterNot(l => l.isEmpty || l.startsWith("#"))
     val command = (Seq(java, "-Xmx512m") ++ opens ++ Seq("-cp", System.getProperty("java.class.path"), "io.sparkrnn.cli.Main") ++ args).asJava
     val out = dir.resolve(s"out-${System.nanoTime()}.txt").toFile
     val err = dir.resolve(s"err-${System.nanoTime()}.txt").toFile
