@@ -27,6 +27,8 @@ public class GruLayerImpl extends BaseRecurrentLayer<GruLayer> {
     public static final String STATE_KEY_PREV_ACTIVATION = "prevAct";
 
     private GruForwardPass lastTrainingPass;
+    /** How often backprop had to recompute the forward pass (the slow path); read by tests. */
+    int recomputedForwardPasses;
 
     public GruLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -126,6 +128,7 @@ public class GruLayerImpl extends BaseRecurrentLayer<GruLayer> {
         GruForwardPass f = lastTrainingPass;
         lastTrainingPass = null;
         if (f == null || f.sourceInput != input || f.sourceMask != maskArray || !f.usable()) {
+            recomputedForwardPasses++;
             applyDropOutIfNecessary(true, mgr);
             INDArray h0 = truncated ? stateMap.get(STATE_KEY_PREV_ACTIVATION) : null;
             f = run(true, h0, ArrayType.BP_WORKING_MEM, ArrayType.BP_WORKING_MEM, ArrayType.BP_WORKING_MEM, mgr);
