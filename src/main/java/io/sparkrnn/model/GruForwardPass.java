@@ -1,26 +1,28 @@
 package io.sparkrnn.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Result of one GRU forward pass, kept so that backprop can reuse it instead of running the forward pass again
- * (DL4J's own LSTM recomputes it). All 2-D arrays are time-major: row {@code t*mb + i} is example i at step t.
+ * (DL4J's own LSTM recomputes it).
+ * <p>
+ * Per-step arrays are "step-blocked": shape [T, k, mb] in 'c' order, so step t is an 'f'-order [mb, k] block and
+ * every gate's [mb, H] sub-block is contiguous. ND4J's element-wise ops are several times faster on contiguous
+ * arrays of matching order than on strided views, and the loop is dominated by them.
  */
 final class GruForwardPass {
     long mb;
     long steps;
-    /** Inputs [T*mb, nIn]. */
+    /** Inputs, time-major [T*mb, nIn] (row t*mb + i is example i at step t), for the weight-gradient GEMM. */
     INDArray x;
-    /** Gate activations [T*mb, 3H]: r | z | n. */
+    /** Gate activations [T, 3H, mb]: r | z | n. */
     INDArray gates;
-    /** Recurrent projections h_{t-1} RW + rb, [T*mb, 3H]. */
+    /** Recurrent projections h_{t-1} RW + rb, [T, 3H, mb]. */
     INDArray hu;
-    /** Candidate pre-activations [T*mb, H]; only kept for activations other than tanh. */
+    /** Candidate pre-activations [T, H, mb]; only kept for activations other than tanh. */
     INDArray preN;
-    /** Carried states [T*mb, H] (equal to the output where not masked). */
+    /** Carried states [T, H, mb] (equal to the output where not masked). */
     INDArray states;
     /** Initial state [mb, H], null for zeros. */
     INDArray h0;
@@ -36,12 +38,15 @@ final class GruForwardPass {
     INDArray sourceInput;
     INDArray sourceMask;
 
-    INDArray rows(INDArray a, long t) {
-        return a.get(interval(t * mb, (t + 1) * mb), all());
+    /** Columns [c0, c0 + width) of step t of a step-blocked array: a contiguous 'f'-order [mb, width] view. */
+    static INDArray block(INDArray a, long t, long c0, long width) {
+        long k = a.size(1);
+        long mb = a.size(2);
+        return Nd4j.create(a.data(), new long[]{mb, width}, new long[]{1, mb}, a.offset() + (t * k + c0) * mb, 1, 'f');
     }
 
     INDArray lastState() {
-        return rows(states, steps - 1);
+        return block(states, steps - 1, 0, states.size(1));
     }
 
     /** False once any workspace array of this pass has been released, i.e. its memory may hold other data. */

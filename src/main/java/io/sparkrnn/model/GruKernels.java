@@ -6,25 +6,27 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
 
+import static io.sparkrnn.model.GruForwardPass.block;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
  * GRU forward and backward passes over a whole sequence (equations in {@link GruLayer}).
  * <p>
- * Layout: everything is time-major 2-D, so one time step is a contiguous block of rows and can be the output of a
- * GEMM without copying. The input projection for all steps is one GEMM before the loop; the weight gradients are
- * GEMMs after the loop over the stored per-step gate gradients. Inside the loop there is one GEMM per step and a
- * fixed number of element-wise ops on preallocated scratch arrays (no per-step allocation).
+ * The input projection of all steps is one GEMM before the loop, the weight and input gradients are GEMMs after
+ * the loop over the stored per-step gate gradients. Inside the loop: one GEMM per step plus a fixed number of
+ * element-wise ops on contiguous blocks and preallocated scratch arrays (nothing is allocated per step).
+ * The GEMMs over all steps need time-major rows [T*mb, k] while the loop wants step-blocked arrays
+ * (see {@link GruForwardPass}); one permuting copy per array converts between the two, which costs far less than
+ * running every step's element-wise ops on strided views.
  */
 final class GruKernels {
 
@@ -32,10 +34,10 @@ final class GruKernels {
     }
 
     /**
-     * @param x     input [mb, nIn, T] (NCW)
-     * @param h0    initial state [mb, H] or null for zeros
-     * @param store where arrays the backward pass needs go (ACTIVATIONS when kept for backprop, else working mem)
-     * @param temp  where scratch arrays go
+     * @param x       input [mb, nIn, T] (NCW)
+     * @param h0      initial state [mb, H] or null for zeros
+     * @param store   where arrays the backward pass needs go (ACTIVATIONS when kept for backprop, else working mem)
+     * @param temp    where scratch arrays go
      * @param outType where the output goes (ACTIVATIONS, or working memory when only backprop needs the pass)
      */
     static GruForwardPass forward(INDArray x, INDArray h0, INDArray w, INDArray rw, INDArray b, INDArray rb,
@@ -60,43 +62,43 @@ final class GruKernels {
         f.x = timeMajor(x, store, mgr);
         f.maskT = mask == null ? null : mgr.dup(store, mask.castTo(dt).transpose(), 'c');
 
-        f.gates = mgr.createUninitialized(store, dt, new long[]{steps * mb, 3 * h}, 'c');
-        Nd4j.gemm(f.x, w, f.gates, false, false, 1.0, 0.0);
-        f.gates.addiRowVector(b);
+        INDArray xw = mgr.createUninitialized(temp, dt, new long[]{steps * mb, 3 * h}, 'c');
+        Nd4j.gemm(f.x, w, xw, false, false, 1.0, 0.0);
+        f.gates = mgr.createUninitialized(store, dt, new long[]{steps, 3 * h, mb}, 'c');
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(xw.reshape('c', steps, mb, 3 * h).permute(0, 2, 1),
+                b.reshape(3 * h), f.gates, 1));
         // Prefilled with rb so each step's GEMM can accumulate into it (beta = 1); step 0 without state needs no GEMM.
-        f.hu = mgr.createUninitialized(store, dt, new long[]{steps * mb, 3 * h}, 'c');
+        f.hu = mgr.createUninitialized(store, dt, new long[]{steps, 3 * h, mb}, 'c');
         Nd4j.getExecutioner().exec(new BroadcastCopyOp(f.hu, rb.reshape(3 * h), f.hu, 1));
 
         boolean tanh = act instanceof ActivationTanH;
         f.preN = keepPreActivations && !tanh
-                ? mgr.createUninitialized(store, dt, new long[]{steps * mb, h}, 'c') : null;
+                ? mgr.createUninitialized(store, dt, new long[]{steps, h, mb}, 'c') : null;
         // Unmasked, the states are the output itself; masked, the output is a separate zeroed copy.
         ArrayType stateType = mask == null ? outType : store;
-        f.states = mgr.createUninitialized(stateType, dt, new long[]{steps * mb, h}, 'c');
-        INDArray tmp = mgr.createUninitialized(temp, dt, new long[]{mb, h}, 'c');
+        f.states = mgr.createUninitialized(stateType, dt, new long[]{steps, h, mb}, 'c');
+        INDArray tmp = mgr.createUninitialized(temp, dt, new long[]{mb, h}, 'f');
 
         INDArray hPrev = h0;
         for (long t = 0; t < steps; t++) {
-            INDArray g = f.rows(f.gates, t);
-            INDArray u = f.rows(f.hu, t);
             if (hPrev != null) {
-                Nd4j.gemm(hPrev, rw, u, false, false, 1.0, 1.0);
+                Nd4j.gemm(hPrev, rw, block(f.hu, t, 0, 3 * h), false, false, 1.0, 1.0);
             }
-            INDArray rz = g.get(all(), interval(0, 2 * h));
-            rz.addi(u.get(all(), interval(0, 2 * h)));
+            INDArray rz = block(f.gates, t, 0, 2 * h);
+            rz.addi(block(f.hu, t, 0, 2 * h));
             Transforms.sigmoid(rz, false);
-            INDArray r = g.get(all(), interval(0, h));
-            INDArray z = g.get(all(), interval(h, 2 * h));
-            INDArray n = g.get(all(), interval(2 * h, 3 * h));
-            r.muli(u.get(all(), interval(2 * h, 3 * h)), tmp);
+            INDArray r = block(f.gates, t, 0, h);
+            INDArray z = block(f.gates, t, h, h);
+            INDArray n = block(f.gates, t, 2 * h, h);
+            r.muli(block(f.hu, t, 2 * h, h), tmp);
             n.addi(tmp);
             if (f.preN != null) {
-                f.rows(f.preN, t).assign(n);
+                block(f.preN, t, 0, h).assign(n);
             }
             act.getActivation(n, training);
 
             // h' = n + z (h - n)
-            INDArray hNew = f.rows(f.states, t);
+            INDArray hNew = block(f.states, t, 0, h);
             if (hPrev == null) {
                 z.rsubi(1.0, tmp);
                 n.muli(tmp, hNew);
@@ -119,13 +121,12 @@ final class GruKernels {
             hPrev = hNew;
         }
 
-        INDArray states3 = f.states.reshape('c', steps, mb, h);
         if (f.maskT == null) {
-            f.output = states3.permute(1, 2, 0);
+            f.output = f.states.permute(2, 1, 0); // [mb, H, T] in 'f' order, DL4J's usual RNN layout
         } else {
-            INDArray out = mgr.createUninitialized(outType, dt, new long[]{steps, mb, h}, 'c');
-            Nd4j.getExecutioner().exec(new BroadcastMulOp(states3, f.maskT, out, 0, 1));
-            f.output = out.permute(1, 2, 0);
+            INDArray out = mgr.createUninitialized(outType, dt, new long[]{steps, h, mb}, 'c');
+            Nd4j.getExecutioner().exec(new BroadcastMulOp(f.states, f.maskT, out, 0, 2));
+            f.output = out.permute(2, 1, 0);
         }
         return f;
     }
@@ -142,35 +143,36 @@ final class GruKernels {
         final long mb = f.mb;
         final long steps = f.steps;
         final long h = f.rw.size(0);
-        final long nIn = f.w.size(0);
         final DataType dt = f.w.dataType();
         final ArrayType bp = ArrayType.BP_WORKING_MEM;
         final long first = tbpttSteps > 0 ? Math.max(0, steps - tbpttSteps) : 0;
         final boolean tanh = act instanceof ActivationTanH;
 
-        INDArray e = eps.permute(2, 0, 1); // [T, mb, H]
-        // Gradients w.r.t. the recurrent pre-activations (r | z | r⊙n part) and w.r.t. the n input pre-activation.
-        INDArray dHu = mgr.createUninitialized(bp, dt, new long[]{steps * mb, 3 * h}, 'c');
-        INDArray dGn = mgr.createUninitialized(bp, dt, new long[]{steps * mb, h}, 'c');
-        INDArray dh = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'c');
-        INDArray dhNext = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'c');
-        INDArray tmp = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'c');
-        INDArray carry = f.maskT == null ? null : mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'c');
+        INDArray e = eps.permute(2, 1, 0); // step-blocked [T, H, mb]; free if eps is 'f' order (the usual case)
+        if (!cContiguous(e)) {
+            e = mgr.dup(bp, e, 'c');
+        }
+        // Gradients w.r.t. the recurrent pre-activations (r | z | the h U_n + c_n inside n) and the n input part.
+        INDArray dHu = mgr.createUninitialized(bp, dt, new long[]{steps, 3 * h, mb}, 'c');
+        INDArray dGn = mgr.createUninitialized(bp, dt, new long[]{steps, h, mb}, 'c');
+        INDArray dh = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
+        INDArray dhNext = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
+        INDArray tmp = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
+        INDArray carry = f.maskT == null ? null : mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
 
         boolean haveNext = false;
         for (long t = steps - 1; t >= first; t--) {
-            INDArray et = e.get(point(t), all(), all());
+            INDArray et = block(e, t, 0, h);
             if (carry != null) {
                 // Masked outputs are constant 0, so their epsilon is dropped. The state gradient reaches the new
                 // state only where unmasked; elsewhere it flows straight to the previous (carried) state.
                 INDArray m = f.maskT.getRow(t).reshape(mb, 1);
                 carry.assign(et);
                 carry.muliColumnVector(m);
-                et = carry;
                 if (haveNext) {
-                    et.addi(dhNext, dh);
+                    carry.addi(dhNext, dh);
                 } else {
-                    dh.assign(et);
+                    dh.assign(carry);
                 }
                 carry.assign(dh);
                 dh.muliColumnVector(m);
@@ -180,18 +182,15 @@ final class GruKernels {
             } else {
                 dh.assign(et);
             }
-            INDArray g = f.rows(f.gates, t);
-            INDArray r = g.get(all(), interval(0, h));
-            INDArray z = g.get(all(), interval(h, 2 * h));
-            INDArray n = g.get(all(), interval(2 * h, 3 * h));
-            INDArray hn = f.rows(f.hu, t).get(all(), interval(2 * h, 3 * h));
-            INDArray hPrev = t > 0 ? f.rows(f.states, t - 1) : f.h0;
-
-            INDArray d = f.rows(dHu, t);
-            INDArray dr = d.get(all(), interval(0, h));
-            INDArray dz = d.get(all(), interval(h, 2 * h));
-            INDArray dnu = d.get(all(), interval(2 * h, 3 * h));
-            INDArray dn = f.rows(dGn, t);
+            INDArray r = block(f.gates, t, 0, h);
+            INDArray z = block(f.gates, t, h, h);
+            INDArray n = block(f.gates, t, 2 * h, h);
+            INDArray hn = block(f.hu, t, 2 * h, h);
+            INDArray hPrev = t > 0 ? block(f.states, t - 1, 0, h) : f.h0;
+            INDArray dr = block(dHu, t, 0, h);
+            INDArray dz = block(dHu, t, h, h);
+            INDArray dnu = block(dHu, t, 2 * h, h);
+            INDArray dn = block(dGn, t, 0, h);
 
             // z: dL/dz = dh ⊙ (h - n), through sigmoid
             if (hPrev != null) {
@@ -210,7 +209,7 @@ final class GruKernels {
                 tmp.rsubi(1.0);
                 dn.muli(tmp);
             } else {
-                INDArray pre = mgr.dup(bp, f.rows(f.preN, t));
+                INDArray pre = mgr.dup(bp, block(f.preN, t, 0, h));
                 dn.assign(act.backprop(pre, dn.dup()).getFirst());
             }
             // r: dL/dr = dn ⊙ (h U_n + c_n), through sigmoid
@@ -222,7 +221,7 @@ final class GruKernels {
 
             if (t > first) {
                 dh.muli(z, dhNext);
-                Nd4j.gemm(d, f.rw, dhNext, false, true, 1.0, 1.0);
+                Nd4j.gemm(block(dHu, t, 0, 3 * h), f.rw, dhNext, false, true, 1.0, 1.0);
                 if (carry != null) {
                     dhNext.addi(carry);
                 }
@@ -230,62 +229,67 @@ final class GruKernels {
             }
         }
 
-        weightGradients(f, dHu, dGn, first, grads);
-        return inputGradient(f, dHu, dGn, first, nIn, mgr);
+        INDArray dHuRows = timeMajor(dHu, first, steps, bp, mgr);
+        INDArray dGnRows = timeMajor(dGn, first, steps, bp, mgr);
+        weightGradients(f, dHuRows, dGnRows, first, grads, mgr);
+        return inputGradient(f, dHuRows, dGnRows, first, mgr);
     }
 
-    private static void weightGradients(GruForwardPass f, INDArray dHu, INDArray dGn, long first,
-            Map<String, INDArray> grads) {
+    /** dHuRows/dGnRows hold steps first..T-1 as time-major rows. */
+    private static void weightGradients(GruForwardPass f, INDArray dHuRows, INDArray dGnRows, long first,
+            Map<String, INDArray> grads, LayerWorkspaceMgr mgr) {
         final long mb = f.mb;
         final long steps = f.steps;
         final long h = f.rw.size(0);
         INDArray x = f.x.get(interval(first * mb, steps * mb), all());
-        INDArray d = dHu.get(interval(first * mb, steps * mb), all());
-        INDArray dn = dGn.get(interval(first * mb, steps * mb), all());
 
         INDArray gW = grads.get(GruParamInitializer.INPUT_WEIGHT_KEY);
-        Nd4j.gemm(x, d.get(all(), interval(0, 2 * h)), gW.get(all(), interval(0, 2 * h)), true, false, 1.0, 0.0);
-        Nd4j.gemm(x, dn, gW.get(all(), interval(2 * h, 3 * h)), true, false, 1.0, 0.0);
+        Nd4j.gemm(x, dHuRows.get(all(), interval(0, 2 * h)), gW.get(all(), interval(0, 2 * h)),
+                true, false, 1.0, 0.0);
+        Nd4j.gemm(x, dGnRows, gW.get(all(), interval(2 * h, 3 * h)), true, false, 1.0, 0.0);
 
         // RW pairs the state of step t-1 with the recurrent gradient of step t.
         INDArray gRw = grads.get(GruParamInitializer.RECURRENT_WEIGHT_KEY);
-        long firstWithStoredPrev = Math.max(first, 1);
+        long p0 = Math.max(first, 1) - 1;
         boolean written = false;
-        if (firstWithStoredPrev < steps) {
-            INDArray prev = f.states.get(interval((firstWithStoredPrev - 1) * mb, (steps - 1) * mb), all());
-            INDArray dd = dHu.get(interval(firstWithStoredPrev * mb, steps * mb), all());
-            Nd4j.gemm(prev, dd, gRw, true, false, 1.0, 0.0);
+        if (p0 < steps - 1) {
+            INDArray prev = timeMajor(f.states, p0, steps - 1, ArrayType.BP_WORKING_MEM, mgr);
+            INDArray d = dHuRows.get(interval((p0 + 1 - first) * mb, (steps - first) * mb), all());
+            Nd4j.gemm(prev, d, gRw, true, false, 1.0, 0.0);
             written = true;
         }
         if (first == 0 && f.h0 != null) {
-            Nd4j.gemm(f.h0, f.rows(dHu, 0), gRw, true, false, 1.0, written ? 1.0 : 0.0);
+            Nd4j.gemm(f.h0, dHuRows.get(interval(0, mb), all()), gRw, true, false, 1.0, written ? 1.0 : 0.0);
             written = true;
         }
         if (!written) {
             gRw.assign(0.0);
         }
 
+        // Column sums as GEMMs with a ones row: ND4J's sum over dimension 0 of a 'c' matrix is a slow strided reduction.
+        INDArray ones = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dHuRows.dataType(),
+                new long[]{1, dHuRows.size(0)}, 'c').assign(1.0);
         INDArray gb = grads.get(GruParamInitializer.INPUT_BIAS_KEY);
-        gb.get(all(), interval(0, 2 * h)).assign(d.get(all(), interval(0, 2 * h)).sum(true, 0));
-        gb.get(all(), interval(2 * h, 3 * h)).assign(dn.sum(true, 0));
-        grads.get(GruParamInitializer.RECURRENT_BIAS_KEY).assign(d.sum(true, 0));
+        INDArray grb = grads.get(GruParamInitializer.RECURRENT_BIAS_KEY);
+        Nd4j.gemm(ones, dHuRows, grb, false, false, 1.0, 0.0);
+        gb.get(all(), interval(0, 2 * h)).assign(grb.get(all(), interval(0, 2 * h)));
+        Nd4j.gemm(ones, dGnRows, gb.get(all(), interval(2 * h, 3 * h)), false, false, 1.0, 0.0);
     }
 
-    private static INDArray inputGradient(GruForwardPass f, INDArray dHu, INDArray dGn, long first, long nIn,
+    private static INDArray inputGradient(GruForwardPass f, INDArray dHuRows, INDArray dGnRows, long first,
             LayerWorkspaceMgr mgr) {
         final long mb = f.mb;
         final long steps = f.steps;
         final long h = f.rw.size(0);
-        final DataType dt = f.w.dataType();
+        final long nIn = f.w.size(0);
         long[] shape = {steps, mb, nIn};
         // Steps before the truncation point get no gradient: they must read as zeros.
-        INDArray out = first > 0 ? mgr.create(ArrayType.ACTIVATION_GRAD, dt, shape, 'c')
-                : mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dt, shape, 'c');
+        INDArray out = first > 0 ? mgr.create(ArrayType.ACTIVATION_GRAD, f.w.dataType(), shape, 'c')
+                : mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, f.w.dataType(), shape, 'c');
         INDArray dx = out.reshape('c', steps * mb, nIn).get(interval(first * mb, steps * mb), all());
-        INDArray d = dHu.get(interval(first * mb, steps * mb), all());
-        INDArray dn = dGn.get(interval(first * mb, steps * mb), all());
-        Nd4j.gemm(d.get(all(), interval(0, 2 * h)), f.w.get(all(), interval(0, 2 * h)), dx, false, true, 1.0, 0.0);
-        Nd4j.gemm(dn, f.w.get(all(), interval(2 * h, 3 * h)), dx, false, true, 1.0, 1.0);
+        Nd4j.gemm(dHuRows.get(all(), interval(0, 2 * h)), f.w.get(all(), interval(0, 2 * h)), dx,
+                false, true, 1.0, 0.0);
+        Nd4j.gemm(dGnRows, f.w.get(all(), interval(2 * h, 3 * h)), dx, false, true, 1.0, 1.0);
         return out.permute(1, 2, 0);
     }
 
@@ -295,9 +299,31 @@ final class GruKernels {
         long d = x.size(1);
         long steps = x.size(2);
         INDArray tmd = x.permute(2, 0, 1);
-        if (!(tmd.ordering() == 'c' && Shape.hasDefaultStridesForShape(tmd))) {
+        if (!cContiguous(tmd)) {
             tmd = mgr.dup(store, tmd, 'c');
         }
         return tmd.reshape('c', steps * mb, d);
+    }
+
+    /** Steps [from, to) of a step-blocked [T, k, mb] array as time-major rows [(to-from)*mb, k] (a copy). */
+    private static INDArray timeMajor(INDArray stepBlocked, long from, long to, ArrayType type,
+            LayerWorkspaceMgr mgr) {
+        long k = stepBlocked.size(1);
+        long mb = stepBlocked.size(2);
+        INDArray rows = mgr.createUninitialized(type, stepBlocked.dataType(), new long[]{to - from, mb, k}, 'c');
+        rows.assign(stepBlocked.get(interval(from, to), all(), all()).permute(0, 2, 1));
+        return rows.reshape('c', (to - from) * mb, k);
+    }
+
+    /** True if the strides are the default 'c' strides of the shape, whatever the array's order flag says. */
+    private static boolean cContiguous(INDArray a) {
+        long expected = 1;
+        for (int i = a.rank() - 1; i >= 0; i--) {
+            if (a.size(i) != 1 && a.stride(i) != expected) {
+                return false;
+            }
+            expected *= a.size(i);
+        }
+        return true;
     }
 }
