@@ -144,7 +144,7 @@ public class GruLayerImpl extends BaseRecurrentLayer<GruLayer> {
         for (String k : GruParamInitializer.getInstance().paramKeys(layerConf())) {
             g.gradientForVariable().put(k, gradientViews.get(k));
         }
-        epsOut = backpropDropOutIfPresent(epsOut);
-        return new Pair<>(g, permuteIfNWC(epsOut));
+        // Dropout was applied to the input as given (NWC or NCW), so its mask has that shape.
+        return new Pair<>(g, backpropDropOutIfPresent(permuteIfNWC(epsOut)));
     }
 }

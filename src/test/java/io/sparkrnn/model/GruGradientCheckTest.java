@@ -99,4 +99,26 @@ class GruGradientCheckTest {
                 .epsilon(EPS).maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)));
     }
+
+    @Test
+    void nwcDataFormatWithInputDropout() {
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder()
+                .dataType(DataType.DOUBLE).seed(5).updater(new NoOp())
+                .graphBuilder().addInputs("in")
+                .addLayer("gru", new GruLayer.Builder().nIn(3).nOut(4).dropOut(0.6)
+                        .dataFormat(RNNFormat.NWC).build(), "in")
+                .addLayer("out", new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX).nIn(4).nOut(3).dataFormat(RNNFormat.NWC).build(), "gru")
+                .setOutputs("out").build());
+        g.init();
+        randomizeParams(g.params(), 15);
+        INDArray x = randomInput(DataType.DOUBLE, 10, 2, 3, 5).permute(0, 2, 1).dup(); // [mb, T, nIn]
+        INDArray y = randomOneHot(DataType.DOUBLE, 11, 2, 3, 5).permute(0, 2, 1).dup();
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
+                .inputs(new INDArray[]{x}).labels(new INDArray[]{y})
+                // same dropout mask in every forward pass, as DL4J's own dropout gradient checks do
+                .callEachIter(net -> Nd4j.getRandom().setSeed(12345))
+                .epsilon(EPS).maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR)
+                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)));
+    }
 }

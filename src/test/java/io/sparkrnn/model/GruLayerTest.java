@@ -175,6 +175,30 @@ class GruLayerTest {
     }
 
     @Test
+    void nwcLayerEqualsNcwLayerAndDropoutOnlyActsInTraining() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        ComputationGraph ncw = graph(DataType.DOUBLE, new NoOp(), 9, 3, 4, 5);
+        randomizeParams(ncw.params(), 91);
+        INDArray x = randomInput(DataType.DOUBLE, 92, 2, 3, 6);
+        INDArray expected = ncw.feedForward(x, false).get("gru0");
+
+        MultiLayerNetwork nwc = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .dataType(DataType.DOUBLE).list()
+                .layer(new GruLayer.Builder().nIn(3).nOut(5).dropOut(0.5).dataFormat(RNNFormat.NWC).build())
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                        .nIn(5).nOut(4).dataFormat(RNNFormat.NWC).build())
+                .build());
+        nwc.init();
+        nwc.setParams(ncw.params());
+        INDArray xNwc = x.permute(0, 2, 1).dup();
+        INDArray out = nwc.feedForwardToLayer(0, xNwc, false).get(1);
+        assertArrayEquals(new long[]{2, 6, 5}, out.shape());
+        assertTrue(out.permute(0, 2, 1).sub(expected).amaxNumber().doubleValue() < 1e-12);
+        INDArray trainOut = nwc.feedForwardToLayer(0, xNwc, true).get(1);
+        assertTrue(trainOut.sub(out).amaxNumber().doubleValue() > 1e-3, "dropout should change training output");
+    }
+
+    @Test
     void rnnTimeStepEqualsFullSequenceForward() {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         MultiLayerNetwork net = mln(DataType.DOUBLE, new NoOp(), 3, 3, 4, 5, 6);
