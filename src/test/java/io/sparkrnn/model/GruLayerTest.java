@@ -4,6 +4,8 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -131,6 +133,10 @@ class GruLayerTest {
         assertArrayEquals(new long[]{1, 15}, p.get("b").shape());
         assertArrayEquals(new long[]{1, 15}, p.get("rb").shape());
         assertEquals(3L * 5 * (7 + 5) + 6 * 5, GruParamInitializer.numParams(7, 5));
+        LayerMemoryReport report = new GruLayer.Builder().nIn(7).nOut(5).build()
+                .getMemoryReport(InputType.recurrent(7, 10));
+        assertEquals(3L * 5 * (7 + 5) + 6 * 5, report.getParameterSize());
+        assertArrayEquals(new long[]{-1, 5, 10}, report.getOutputType().getShape(true));
     }
 
     @Test
@@ -328,7 +334,9 @@ class GruLayerTest {
             g.fit(ds);
         }
         double fin = g.score(ds);
-        assertTrue(initial > 2.5, "initial loss should be near ln(V), was " + initial);
+        // DL4J sums the per-step cross-entropy over time: an untrained model scores about T * ln(V).
+        double uniform = 24 * Math.log(vocab.length());
+        assertEquals(uniform, initial, 0.2 * uniform);
         assertTrue(fin < 0.25 * initial, "loss " + initial + " -> " + fin);
     }
 
