@@ -1,0 +1,329 @@
+package io.sparkrnn.model;
+
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Map;
+
+import static io.sparkrnn.model.GruForwardPass.block;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+/**
+ * GRU forward and backward passes over a whole sequence (equations in {@link GruLayer}).
+ * <p>
+ * The input projection of all steps is one GEMM before the loop, the weight and input gradients are GEMMs after
+ * the loop over the stored per-step gate gradients. Inside the loop: one GEMM per step plus a fixed number of
+ * element-wise ops on contiguous blocks and preallocated scratch arrays (nothing is allocated per step).
+ * The GEMMs over all steps need time-major rows [T*mb, k] while the loop wants step-blocked arrays
+ * (see {@link GruForwardPass}); one permuting copy per array converts between the two, which costs far less than
+ * running every step's element-wise ops on strided views.
+ */
+final class GruKernels {
+
+    private GruKernels() {
+    }
+
+    /**
+     * @param x       input [mb, nIn, T] (NCW)
+     * @param h0      initial state [mb, H] or null for zeros
+     * @param store   where arrays the backward pass needs go (ACTIVATIONS when kept for backprop, else working mem)
+     * @param temp    where scratch arrays go
+     * @param outType where the output goes (ACTIVATIONS, or working memory when only backprop needs the pass)
+     */
+    static GruForwardPass forward(INDArray x, INDArray h0, INDArray w, INDArray rw, INDArray b, INDArray rb,
+            INDArray mask, IActivation act, boolean training, boolean keepPreActivations,
+            ArrayType store, ArrayType temp, ArrayType outType, LayerWorkspaceMgr mgr) {
+        final long mb = x.size(0);
+        final long steps = x.size(2);
+        final long h = rw.size(0);
+        final DataType dt = w.dataType();
+        if (h0 != null && (h0.size(0) != mb || h0.size(1) != h)) {
+            throw new IllegalStateException("GRU stored state has shape " + java.util.Arrays.toString(h0.shape())
+                    + " but input needs [" + mb + ", " + h + "]: rnnTimeStep with a different minibatch size, or "
+                    + "missing rnnClearPreviousState() between sequences?");
+        }
+
+        GruForwardPass f = new GruForwardPass();
+        f.mb = mb;
+        f.steps = steps;
+        f.w = w;
+        f.rw = rw;
+        f.h0 = h0;
+        f.x = timeMajor(x, store, mgr);
+        f.maskT = mask == null ? null : mgr.dup(store, mask.castTo(dt).transpose(), 'c');
+
+        INDArray xw = mgr.createUninitialized(temp, dt, new long[]{steps * mb, 3 * h}, 'c');
+        Nd4j.gemm(f.x, w, xw, false, false, 1.0, 0.0);
+        f.gates = mgr.createUninitialized(store, dt, new long[]{steps, 3 * h, mb}, 'c');
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(xw.reshape('c', steps, mb, 3 * h).permute(0, 2, 1),
+                b.reshape(3 * h), f.gates, 1));
+        // Prefilled with rb so each step's GEMM can accumulate into it (beta = 1); step 0 without state needs no GEMM.
+        f.hu = mgr.createUninitialized(store, dt, new long[]{steps, 3 * h, mb}, 'c');
+        Nd4j.getExecutioner().exec(new BroadcastCopyOp(f.hu, rb.reshape(3 * h), f.hu, 1));
+
+        boolean tanh = act instanceof ActivationTanH;
+        f.preN = keepPreActivations && !tanh
+                ? mgr.createUninitialized(store, dt, new long[]{steps, h, mb}, 'c') : null;
+        // Unmasked, the states are the output itself; masked, the output is a separate zeroed copy.
+        ArrayType stateType = mask == null ? outType : store;
+        f.states = mgr.createUninitialized(stateType, dt, new long[]{steps, h, mb}, 'c');
+        INDArray tmp = mgr.createUninitialized(temp, dt, new long[]{mb, h}, 'f');
+
+        INDArray hPrev = h0;
+        for (long t = 0; t < steps; t++) {
+            if (hPrev != null) {
+                Nd4j.gemm(hPrev, rw, block(f.hu, t, 0, 3 * h), false, false, 1.0, 1.0);
+            }
+            INDArray rz = block(f.gates, t, 0, 2 * h);
+            rz.addi(block(f.hu, t, 0, 2 * h));
+            Transforms.sigmoid(rz, false);
+            INDArray r = block(f.gates, t, 0, h);
+            INDArray z = block(f.gates, t, h, h);
+            INDArray n = block(f.gates, t, 2 * h, h);
+            r.muli(block(f.hu, t, 2 * h, h), tmp);
+            n.addi(tmp);
+            if (f.preN != null) {
+                block(f.preN, t, 0, h).assign(n);
+            }
+            act.getActivation(n, training);
+
+            // h' = n + z (h - n)
+            INDArray hNew = block(f.states, t, 0, h);
+            if (hPrev == null) {
+                z.rsubi(1.0, tmp);
+                n.muli(tmp, hNew);
+            } else {
+                hPrev.subi(n, tmp);
+                tmp.muli(z);
+                n.addi(tmp, hNew);
+            }
+            if (f.maskT != null) {
+                INDArray m = f.maskT.getRow(t).reshape(mb, 1);
+                if (hPrev == null) {
+                    hNew.muliColumnVector(m);
+                } else {
+                    // masked steps keep the previous state: h' = h + m (h' - h)
+                    hNew.subi(hPrev, tmp);
+                    tmp.muliColumnVector(m);
+                    hPrev.addi(tmp, hNew);
+                }
+            }
+            hPrev = hNew;
+        }
+
+        if (f.maskT == null) {
+            f.output = f.states.permute(2, 1, 0); // [mb, H, T] in 'f' order, DL4J's usual RNN layout
+        } else {
+            INDArray out = mgr.createUninitialized(outType, dt, new long[]{steps, h, mb}, 'c');
+            Nd4j.getExecutioner().exec(new BroadcastMulOp(f.states, f.maskT, out, 0, 2));
+            f.output = out.permute(2, 1, 0);
+        }
+        return f;
+    }
+
+    /**
+     * Backward pass through time, writing parameter gradients into {@code grads} (the layer's gradient views).
+     *
+     * @param eps        dL/d(output) [mb, H, T] (NCW)
+     * @param tbpttSteps if > 0, backpropagate through only the last tbpttSteps steps (truncated BPTT)
+     * @return dL/d(input) [mb, nIn, T] (NCW), in ACTIVATION_GRAD
+     */
+    static INDArray backward(GruForwardPass f, INDArray eps, int tbpttSteps, IActivation act,
+            Map<String, INDArray> grads, LayerWorkspaceMgr mgr) {
+        final long mb = f.mb;
+        final long steps = f.steps;
+        final long h = f.rw.size(0);
+        final DataType dt = f.w.dataType();
+        final ArrayType bp = ArrayType.BP_WORKING_MEM;
+        final long first = tbpttSteps > 0 ? Math.max(0, steps - tbpttSteps) : 0;
+        final boolean tanh = act instanceof ActivationTanH;
+
+        INDArray e = eps.permute(2, 1, 0); // step-blocked [T, H, mb]; free if eps is 'f' order (the usual case)
+        if (!cContiguous(e)) {
+            e = mgr.dup(bp, e, 'c');
+        }
+        // Gradients w.r.t. the recurrent pre-activations (r | z | the h U_n + c_n inside n) and the n input part.
+        INDArray dHu = mgr.createUninitialized(bp, dt, new long[]{steps, 3 * h, mb}, 'c');
+        INDArray dGn = mgr.createUninitialized(bp, dt, new long[]{steps, h, mb}, 'c');
+        INDArray dh = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
+        INDArray dhNext = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
+        INDArray tmp = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
+        INDArray carry = f.maskT == null ? null : mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
+
+        boolean haveNext = false;
+        for (long t = steps - 1; t >= first; t--) {
+            INDArray et = block(e, t, 0, h);
+            if (carry != null) {
+                // Masked outputs are constant 0, so their epsilon is dropped. The state gradient reaches the new
+                // state only where unmasked; elsewhere it flows straight to the previous (carried) state.
+                INDArray m = f.maskT.getRow(t).reshape(mb, 1);
+                carry.assign(et);
+                carry.muliColumnVector(m);
+                if (haveNext) {
+                    carry.addi(dhNext, dh);
+                } else {
+                    dh.assign(carry);
+                }
+                carry.assign(dh);
+                dh.muliColumnVector(m);
+                carry.subi(dh);
+            } else if (haveNext) {
+                et.addi(dhNext, dh);
+            } else {
+                dh.assign(et);
+            }
+            INDArray r = block(f.gates, t, 0, h);
+            INDArray z = block(f.gates, t, h, h);
+            INDArray n = block(f.gates, t, 2 * h, h);
+            INDArray hn = block(f.hu, t, 2 * h, h);
+            INDArray hPrev = t > 0 ? block(f.states, t - 1, 0, h) : f.h0;
+            INDArray dr = block(dHu, t, 0, h);
+            INDArray dz = block(dHu, t, h, h);
+            INDArray dnu = block(dHu, t, 2 * h, h);
+            INDArray dn = block(dGn, t, 0, h);
+
+            // z: dL/dz = dh ⊙ (h - n), through sigmoid
+            if (hPrev != null) {
+                hPrev.subi(n, dz);
+            } else {
+                n.rsubi(0.0, dz);
+            }
+            dz.muli(dh);
+            z.rsubi(1.0, tmp);
+            dh.muli(tmp, dn);           // dL/dn = dh ⊙ (1 - z)
+            tmp.muli(z);
+            dz.muli(tmp);
+            // n: through the candidate activation
+            if (tanh) {
+                n.muli(n, tmp);
+                tmp.rsubi(1.0);
+                dn.muli(tmp);
+            } else {
+                INDArray pre = mgr.dup(bp, block(f.preN, t, 0, h));
+                dn.assign(act.backprop(pre, dn.dup()).getFirst());
+            }
+            // r: dL/dr = dn ⊙ (h U_n + c_n), through sigmoid
+            dn.muli(hn, dr);
+            r.rsubi(1.0, tmp);
+            tmp.muli(r);
+            dr.muli(tmp);
+            dn.muli(r, dnu);
+
+            if (t > first) {
+                dh.muli(z, dhNext);
+                Nd4j.gemm(block(dHu, t, 0, 3 * h), f.rw, dhNext, false, true, 1.0, 1.0);
+                if (carry != null) {
+                    dhNext.addi(carry);
+                }
+                haveNext = true;
+            }
+        }
+
+        INDArray dHuRows = timeMajor(dHu, first, steps, bp, mgr);
+        INDArray dGnRows = timeMajor(dGn, first, steps, bp, mgr);
+        weightGradients(f, dHuRows, dGnRows, first, grads, mgr);
+        return inputGradient(f, dHuRows, dGnRows, first, mgr);
+    }
+
+    /** dHuRows/dGnRows hold steps first..T-1 as time-major rows. */
+    private static void weightGradients(GruForwardPass f, INDArray dHuRows, INDArray dGnRows, long first,
+            Map<String, INDArray> grads, LayerWorkspaceMgr mgr) {
+        final long mb = f.mb;
+        final long steps = f.steps;
+        final long h = f.rw.size(0);
+        INDArray x = f.x.get(interval(first * mb, steps * mb), all());
+
+        INDArray gW = grads.get(GruParamInitializer.INPUT_WEIGHT_KEY);
+        Nd4j.gemm(x, dHuRows.get(all(), interval(0, 2 * h)), gW.get(all(), interval(0, 2 * h)),
+                true, false, 1.0, 0.0);
+        Nd4j.gemm(x, dGnRows, gW.get(all(), interval(2 * h, 3 * h)), true, false, 1.0, 0.0);
+
+        // RW pairs the state of step t-1 with the recurrent gradient of step t.
+        INDArray gRw = grads.get(GruParamInitializer.RECURRENT_WEIGHT_KEY);
+        long p0 = Math.max(first, 1) - 1;
+        boolean written = false;
+        if (p0 < steps - 1) {
+            INDArray prev = timeMajor(f.states, p0, steps - 1, ArrayType.BP_WORKING_MEM, mgr);
+            INDArray d = dHuRows.get(interval((p0 + 1 - first) * mb, (steps - first) * mb), all());
+            Nd4j.gemm(prev, d, gRw, true, false, 1.0, 0.0);
+            written = true;
+        }
+        if (first == 0 && f.h0 != null) {
+            Nd4j.gemm(f.h0, dHuRows.get(interval(0, mb), all()), gRw, true, false, 1.0, written ? 1.0 : 0.0);
+            written = true;
+        }
+        if (!written) {
+            gRw.assign(0.0);
+        }
+
+        // Column sums as GEMMs with a ones row: ND4J's sum over dimension 0 of a 'c' matrix is a slow strided reduction.
+        INDArray ones = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dHuRows.dataType(),
+                new long[]{1, dHuRows.size(0)}, 'c').assign(1.0);
+        INDArray gb = grads.get(GruParamInitializer.INPUT_BIAS_KEY);
+        INDArray grb = grads.get(GruParamInitializer.RECURRENT_BIAS_KEY);
+        Nd4j.gemm(ones, dHuRows, grb, false, false, 1.0, 0.0);
+        gb.get(all(), interval(0, 2 * h)).assign(grb.get(all(), interval(0, 2 * h)));
+        Nd4j.gemm(ones, dGnRows, gb.get(all(), interval(2 * h, 3 * h)), false, false, 1.0, 0.0);
+    }
+
+    private static INDArray inputGradient(GruForwardPass f, INDArray dHuRows, INDArray dGnRows, long first,
+            LayerWorkspaceMgr mgr) {
+        final long mb = f.mb;
+        final long steps = f.steps;
+        final long h = f.rw.size(0);
+        final long nIn = f.w.size(0);
+        long[] shape = {steps, mb, nIn};
+        // Steps before the truncation point get no gradient: they must read as zeros.
+        INDArray out = first > 0 ? mgr.create(ArrayType.ACTIVATION_GRAD, f.w.dataType(), shape, 'c')
+                : mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, f.w.dataType(), shape, 'c');
+        INDArray dx = out.reshape('c', steps * mb, nIn).get(interval(first * mb, steps * mb), all());
+        Nd4j.gemm(dHuRows.get(all(), interval(0, 2 * h)), f.w.get(all(), interval(0, 2 * h)), dx,
+                false, true, 1.0, 0.0);
+        Nd4j.gemm(dGnRows, f.w.get(all(), interval(2 * h, 3 * h)), dx, false, true, 1.0, 1.0);
+        return out.permute(1, 2, 0);
+    }
+
+    /** [mb, D, T] to a time-major [T*mb, D] 'c' matrix, copying only if the layout requires it. */
+    private static INDArray timeMajor(INDArray x, ArrayType store, LayerWorkspaceMgr mgr) {
+        long mb = x.size(0);
+        long d = x.size(1);
+        long steps = x.size(2);
+        INDArray tmd = x.permute(2, 0, 1);
+        if (!cContiguous(tmd)) {
+            tmd = mgr.dup(store, tmd, 'c');
+        }
+        return tmd.reshape('c', steps * mb, d);
+    }
+
+    /** Steps [from, to) of a step-blocked [T, k, mb] array as time-major rows [(to-from)*mb, k] (a copy). */
+    private static INDArray timeMajor(INDArray stepBlocked, long from, long to, ArrayType type,
+            LayerWorkspaceMgr mgr) {
+        long k = stepBlocked.size(1);
+        long mb = stepBlocked.size(2);
+        INDArray rows = mgr.createUninitialized(type, stepBlocked.dataType(), new long[]{to - from, mb, k}, 'c');
+        rows.assign(stepBlocked.get(interval(from, to), all(), all()).permute(0, 2, 1));
+        return rows.reshape('c', (to - from) * mb, k);
+    }
+
+    /** True if the strides are the default 'c' strides of the shape, whatever the array's order flag says. */
+    private static boolean cContiguous(INDArray a) {
+        long expected = 1;
+        for (int i = a.rank() - 1; i >= 0; i--) {
+            if (a.size(i) != 1 && a.stride(i) != expected) {
+                return false;
+            }
+            expected *= a.size(i);
+        }
+        return true;
+    }
+}
