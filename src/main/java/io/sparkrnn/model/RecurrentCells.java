@@ -21,7 +21,8 @@ public final class RecurrentCells {
                 builder = new SimpleRnn.Builder().activation(Activation.TANH);
                 break;
             case GRU:
-                throw new UnsupportedOperationException("model.cell = gru is not available in this build yet; use lstm or rnn");
+                builder = new GruLayer.Builder().activation(Activation.TANH);
+                break;
             default:
                 throw new IllegalStateException(cell.name());
         }
