@@ -6,7 +6,6 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,7 +13,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Map;
 
-import static io.sparkrnn.model.GruForwardPass.block;
+import static io.sparkrnn.model.StepBlocked.block;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
@@ -24,9 +23,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * The input projection of all steps is one GEMM before the loop, the weight and input gradients are GEMMs after
  * the loop over the stored per-step gate gradients. Inside the loop: one GEMM per step plus a fixed number of
  * element-wise ops on contiguous blocks and preallocated scratch arrays (nothing is allocated per step).
- * The GEMMs over all steps need time-major rows [T*mb, k] while the loop wants step-blocked arrays
- * (see {@link GruForwardPass}); one permuting copy per array converts between the two, which costs far less than
- * running every step's element-wise ops on strided views.
+ * Layouts: see {@link StepBlocked}.
  */
 final class GruKernels {
 
@@ -47,11 +44,7 @@ final class GruKernels {
         final long steps = x.size(2);
         final long h = rw.size(0);
         final DataType dt = w.dataType();
-        if (h0 != null && (h0.size(0) != mb || h0.size(1) != h)) {
-            throw new IllegalStateException("GRU stored state has shape " + java.util.Arrays.toString(h0.shape())
-                    + " but input needs [" + mb + ", " + h + "]: rnnTimeStep with a different minibatch size, or "
-                    + "missing rnnClearPreviousState() between sequences?");
-        }
+        StepBlocked.requireStateShape("GRU", h0, mb, h);
 
         GruForwardPass f = new GruForwardPass();
         f.mb = mb;
@@ -59,14 +52,9 @@ final class GruKernels {
         f.w = w;
         f.rw = rw;
         f.h0 = h0;
-        f.x = timeMajor(x, store, mgr);
+        f.x = StepBlocked.timeMajorInput(x, store, mgr);
         f.maskT = mask == null ? null : mgr.dup(store, mask.castTo(dt).transpose(), 'c');
-
-        INDArray xw = mgr.createUninitialized(temp, dt, new long[]{steps * mb, 3 * h}, 'c');
-        Nd4j.gemm(f.x, w, xw, false, false, 1.0, 0.0);
-        f.gates = mgr.createUninitialized(store, dt, new long[]{steps, 3 * h, mb}, 'c');
-        Nd4j.getExecutioner().exec(new BroadcastAddOp(xw.reshape('c', steps, mb, 3 * h).permute(0, 2, 1),
-                b.reshape(3 * h), f.gates, 1));
+        f.gates = StepBlocked.inputProjection(f.x, w, b, steps, mb, store, temp, mgr);
         // Prefilled with rb so each step's GEMM can accumulate into it (beta = 1); step 0 without state needs no GEMM.
         f.hu = mgr.createUninitialized(store, dt, new long[]{steps, 3 * h, mb}, 'c');
         Nd4j.getExecutioner().exec(new BroadcastCopyOp(f.hu, rb.reshape(3 * h), f.hu, 1));
@@ -148,10 +136,7 @@ final class GruKernels {
         final long first = tbpttSteps > 0 ? Math.max(0, steps - tbpttSteps) : 0;
         final boolean tanh = act instanceof ActivationTanH;
 
-        INDArray e = eps.permute(2, 1, 0); // step-blocked [T, H, mb]; free if eps is 'f' order (the usual case)
-        if (!cContiguous(e)) {
-            e = mgr.dup(bp, e, 'c');
-        }
+        INDArray e = StepBlocked.stepBlockedEpsilon(eps, mgr);
         // Gradients w.r.t. the recurrent pre-activations (r | z | the h U_n + c_n inside n) and the n input part.
         INDArray dHu = mgr.createUninitialized(bp, dt, new long[]{steps, 3 * h, mb}, 'c');
         INDArray dGn = mgr.createUninitialized(bp, dt, new long[]{steps, h, mb}, 'c');
@@ -229,8 +214,8 @@ final class GruKernels {
             }
         }
 
-        INDArray dHuRows = timeMajor(dHu, first, steps, bp, mgr);
-        INDArray dGnRows = timeMajor(dGn, first, steps, bp, mgr);
+        INDArray dHuRows = StepBlocked.timeMajorRows(dHu, first, steps, bp, mgr);
+        INDArray dGnRows = StepBlocked.timeMajorRows(dGn, first, steps, bp, mgr);
         weightGradients(f, dHuRows, dGnRows, first, grads, mgr);
         return inputGradient(f, dHuRows, dGnRows, first, mgr);
     }
@@ -249,81 +234,24 @@ final class GruKernels {
         Nd4j.gemm(x, dGnRows, gW.get(all(), interval(2 * h, 3 * h)), true, false, 1.0, 0.0);
 
         // RW pairs the state of step t-1 with the recurrent gradient of step t.
-        INDArray gRw = grads.get(GruParamInitializer.RECURRENT_WEIGHT_KEY);
-        long p0 = Math.max(first, 1) - 1;
-        boolean written = false;
-        if (p0 < steps - 1) {
-            INDArray prev = timeMajor(f.states, p0, steps - 1, ArrayType.BP_WORKING_MEM, mgr);
-            INDArray d = dHuRows.get(interval((p0 + 1 - first) * mb, (steps - first) * mb), all());
-            Nd4j.gemm(prev, d, gRw, true, false, 1.0, 0.0);
-            written = true;
-        }
-        if (first == 0 && f.h0 != null) {
-            Nd4j.gemm(f.h0, dHuRows.get(interval(0, mb), all()), gRw, true, false, 1.0, written ? 1.0 : 0.0);
-            written = true;
-        }
-        if (!written) {
-            gRw.assign(0.0);
-        }
+        StepBlocked.recurrentWeightGradient(f.states, f.h0, dHuRows, first,
+                grads.get(GruParamInitializer.RECURRENT_WEIGHT_KEY), mgr);
 
-        // Column sums as GEMMs with a ones row: ND4J's sum over dimension 0 of a 'c' matrix is a slow strided reduction.
-        INDArray ones = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dHuRows.dataType(),
-                new long[]{1, dHuRows.size(0)}, 'c').assign(1.0);
         INDArray gb = grads.get(GruParamInitializer.INPUT_BIAS_KEY);
         INDArray grb = grads.get(GruParamInitializer.RECURRENT_BIAS_KEY);
-        Nd4j.gemm(ones, dHuRows, grb, false, false, 1.0, 0.0);
+        StepBlocked.columnSums(dHuRows, grb, mgr);
         gb.get(all(), interval(0, 2 * h)).assign(grb.get(all(), interval(0, 2 * h)));
-        Nd4j.gemm(ones, dGnRows, gb.get(all(), interval(2 * h, 3 * h)), false, false, 1.0, 0.0);
+        StepBlocked.columnSums(dGnRows, gb.get(all(), interval(2 * h, 3 * h)), mgr);
     }
 
     private static INDArray inputGradient(GruForwardPass f, INDArray dHuRows, INDArray dGnRows, long first,
             LayerWorkspaceMgr mgr) {
-        final long mb = f.mb;
-        final long steps = f.steps;
         final long h = f.rw.size(0);
-        final long nIn = f.w.size(0);
-        long[] shape = {steps, mb, nIn};
-        // Steps before the truncation point get no gradient: they must read as zeros.
-        INDArray out = first > 0 ? mgr.create(ArrayType.ACTIVATION_GRAD, f.w.dataType(), shape, 'c')
-                : mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, f.w.dataType(), shape, 'c');
-        INDArray dx = out.reshape('c', steps * mb, nIn).get(interval(first * mb, steps * mb), all());
+        INDArray out = StepBlocked.newInputGradient(f.steps, f.mb, f.w.size(0), first, f.w.dataType(), mgr);
+        INDArray dx = StepBlocked.inputGradientRows(out, first);
         Nd4j.gemm(dHuRows.get(all(), interval(0, 2 * h)), f.w.get(all(), interval(0, 2 * h)), dx,
                 false, true, 1.0, 0.0);
         Nd4j.gemm(dGnRows, f.w.get(all(), interval(2 * h, 3 * h)), dx, false, true, 1.0, 1.0);
-        return out.permute(1, 2, 0);
-    }
-
-    /** [mb, D, T] to a time-major [T*mb, D] 'c' matrix, copying only if the layout requires it. */
-    private static INDArray timeMajor(INDArray x, ArrayType store, LayerWorkspaceMgr mgr) {
-        long mb = x.size(0);
-        long d = x.size(1);
-        long steps = x.size(2);
-        INDArray tmd = x.permute(2, 0, 1);
-        if (!cContiguous(tmd)) {
-            tmd = mgr.dup(store, tmd, 'c');
-        }
-        return tmd.reshape('c', steps * mb, d);
-    }
-
-    /** Steps [from, to) of a step-blocked [T, k, mb] array as time-major rows [(to-from)*mb, k] (a copy). */
-    private static INDArray timeMajor(INDArray stepBlocked, long from, long to, ArrayType type,
-            LayerWorkspaceMgr mgr) {
-        long k = stepBlocked.size(1);
-        long mb = stepBlocked.size(2);
-        INDArray rows = mgr.createUninitialized(type, stepBlocked.dataType(), new long[]{to - from, mb, k}, 'c');
-        rows.assign(stepBlocked.get(interval(from, to), all(), all()).permute(0, 2, 1));
-        return rows.reshape('c', (to - from) * mb, k);
-    }
-
-    /** True if the strides are the default 'c' strides of the shape, whatever the array's order flag says. */
-    private static boolean cContiguous(INDArray a) {
-        long expected = 1;
-        for (int i = a.rank() - 1; i >= 0; i--) {
-            if (a.size(i) != 1 && a.stride(i) != expected) {
-                return false;
-            }
-            expected *= a.size(i);
-        }
-        return true;
+        return StepBlocked.asNcw(out);
     }
 }

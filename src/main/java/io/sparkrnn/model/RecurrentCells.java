@@ -2,7 +2,6 @@ package io.sparkrnn.model;
 
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
-import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.nd4j.linalg.activations.Activation;
@@ -15,7 +14,8 @@ public final class RecurrentCells {
         BaseRecurrentLayer.Builder<?> builder;
         switch (cell) {
             case LSTM:
-                builder = new LSTM.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID);
+                // DL4J's LSTM configuration and equations with our fused kernels (FastLstm), several times faster.
+                builder = new FastLstm.Builder().activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID);
                 break;
             case RNN:
                 builder = new SimpleRnn.Builder().activation(Activation.TANH);

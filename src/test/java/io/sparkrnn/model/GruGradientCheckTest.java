@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import static io.sparkrnn.model.GruTestSupport.*;
+import static io.sparkrnn.model.RecurrentTestSupport.*;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Finite-difference gradient checks, settings as in DL4J's own LSTMGradientCheckTests. */

@@ -29,7 +29,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import java.io.File;
 import java.util.Map;
 
-import static io.sparkrnn.model.GruTestSupport.*;
+import static io.sparkrnn.model.RecurrentTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;

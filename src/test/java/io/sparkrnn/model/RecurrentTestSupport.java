@@ -16,10 +16,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.Random;
 
-/** Small networks and data shared by the GRU tests. */
-final class GruTestSupport {
+/** Small networks and data shared by the recurrent layer tests (GRU, LSTM). */
+final class RecurrentTestSupport {
 
-    private GruTestSupport() {
+    private RecurrentTestSupport() {
     }
 
     /** input -> GRU(nIn, hidden[0]) -> ... -> RnnOutputLayer(softmax, MCXENT). */
