@@ -39,6 +39,7 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
         int partition = TaskContext.getPartitionId();
         WindowShard shard = shards.next();
         RoundInput round = input.value();
+        ReplicaThreads.applyForCurrentTask();
         ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength);
         try {
             return train(trainer, shard, round, partition);

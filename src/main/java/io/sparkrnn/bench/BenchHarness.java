@@ -1,0 +1,222 @@
+package io.sparkrnn.bench;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark harness ({@code sparkrnn bench}): machine facts, then GEMM, single-replica and distributed sections,
+ * each figure with the load average at the time. Every thread setting runs in its own child JVM, because ND4J and
+ * OpenBLAS read their thread variables once, when they load.
+ */
+public final class BenchHarness {
+    private final BenchSettings settings;
+    private final BenchReport report;
+    private final ChildJvm children;
+    private final int cores = Runtime.getRuntime().availableProcessors();
+
+    public BenchHarness(BenchSettings settings, java.io.PrintStream out) {
+        this.settings = settings;
+        this.report = new BenchReport(out);
+        this.children = new ChildJvm(settings.logDir);
+    }
+
+    public void run(String commandLine, java.nio.file.Path saveTo) throws Exception {
+        report.heading("Machine");
+        MachineFacts.report(report, commandLine);
+        report.line("child JVM logs: %s", settings.logDir);
+        if (settings.sections.contains(BenchSettings.Section.GEMM)) {
+            gemm();
+        }
+        if (settings.sections.contains(BenchSettings.Section.REPLICA)) {
+            replicas();
+        }
+        if (settings.sections.contains(BenchSettings.Section.DISTRIBUTED)) {
+            distributed();
+        }
+        if (saveTo != null) {
+            report.save(saveTo);
+        }
+    }
+
+    private void gemm() throws Exception {
+        report.heading("1. ND4J float GEMM 1024^3 (OpenBLAS sgemm), GFLOP/s, median of " + settings.gemmRepeats()
+                + " windows of " + settings.gemmSeconds() + " s");
+        List<String> args = List.of("gemm", "n=1024", "repeats=" + settings.gemmRepeats(),
+                "seconds=" + settings.gemmSeconds());
+        double one = gemmLine("1 thread", env("1"), args, Double.NaN);
+        gemmLine(cores + " threads (OMP_NUM_THREADS=" + cores + ")", env(String.valueOf(cores)), args, one);
+        Map<String, String> passive = env(String.valueOf(cores));
+        passive.put("OMP_WAIT_POLICY", "PASSIVE");
+        gemmLine(cores + " threads, OMP_WAIT_POLICY=PASSIVE", passive, args, one);
+        List<String> runtime = new ArrayList<>(args);
+        runtime.add("nd4jThreads=" + cores);
+        gemmLine(cores + " threads set at run time (OMP_NUM_THREADS=1, then Nd4jThreads.use)", env("1"), runtime, one);
+        // If independent single-thread processes cannot each reach the 1-thread figure, the cores are not free.
+        List<Process> started = new ArrayList<>();
+        for (int i = 0; i < cores; i++) {
+            started.add(children.start("gemm-parallel-" + i, env("1"), args));
+        }
+        double sum = 0;
+        String load = "";
+        for (int i = 0; i < cores; i++) {
+            Map<String, Object> r = children.results("gemm-parallel-" + i, started.get(i), 10).get(0);
+            sum += number(r, "gflops");
+            load = (String) r.get("load");
+        }
+        report.line("| %-70s | %6.1f | %4.2fx | %s |", cores + " processes x 1 thread at once (sum)", sum, sum / one, load);
+    }
+
+    private double gemmLine(String label, Map<String, String> env, List<String> args, double baseline)
+            throws Exception {
+        Map<String, Object> r = children.run("gemm-" + label.replaceAll("[^A-Za-z0-9]+", "-"), env, args, 10).get(0);
+        double gflops = number(r, "gflops");
+        report.line("| %-70s | %6.1f | %s | %s |", label, gflops,
+                Double.isNaN(baseline) ? "  1x " : String.format(java.util.Locale.ROOT, "%4.2fx", gflops / baseline),
+                r.get("load"));
+        return gflops;
+    }
+
+    private void replicas() throws Exception {
+        report.heading("2. Single replica, full training step with Adam: ours (ReplicaTrainer, fused layers) vs stock "
+                + "DL4J (ComputationGraph.fit), timed in alternating windows in one JVM per thread count");
+        report.line("| case | threads | ours tok/s | ours GFLOP/s | of GEMM | stock tok/s | stock GFLOP/s | of GEMM "
+                + "| ours/stock | GEMM GFLOP/s | load |");
+        report.line("|---|---|---|---|---|---|---|---|---|---|---|");
+        List<ReplicaCase> cases = new ArrayList<>();
+        for (ReplicaCase c : ReplicaCase.standard()) {
+            if (settings.cases.isEmpty() || settings.cases.contains(c.name)) {
+                cases.add(c);
+            }
+        }
+        Map<String, List<Map<String, Object>>> byCase = new LinkedHashMap<>();
+        for (ReplicaCase c : cases) {
+            for (int threads : threadCounts()) {
+                Map<String, Object> r = children.run("replica-" + c.name + "-" + threads + "t", env(String.valueOf(threads)),
+                        List.of("replica", "case=" + c.name, "warmup=" + settings.warmupSteps(),
+                                "rounds=" + settings.rounds(), "steps=" + settings.stepsPerRound()), 60).get(0);
+                r.put("threadCount", threads);
+                byCase.computeIfAbsent(c.name, k -> new ArrayList<>()).add(r);
+                replicaLine(r);
+            }
+        }
+        report.line("");
+        report.line("Each at its best thread count:");
+        for (ReplicaCase c : cases) {
+            bestLine(c, byCase.get(c.name));
+        }
+    }
+
+    private void replicaLine(Map<String, Object> r) {
+        double flops = number(r, "flopsPerToken");
+        double gemm = number(r, "gemmGflops");
+        double ours = number(r, "oursTokensPerSecond");
+        double stock = r.containsKey("stockTokensPerSecond") ? number(r, "stockTokensPerSecond") : Double.NaN;
+        report.line("| %s | %s | %,.0f | %.1f | %.0f%% | %s | %s | %s | %s | %.1f | %s |", r.get("case"),
+                r.get("threadCount"), ours, ours * flops / 1e9, 100 * ours * flops / 1e9 / gemm,
+                Double.isNaN(stock) ? "-" : String.format(java.util.Locale.ROOT, "%,.0f", stock),
+                Double.isNaN(stock) ? "-" : String.format(java.util.Locale.ROOT, "%.1f", stock * flops / 1e9),
+                Double.isNaN(stock) ? "-" : String.format(java.util.Locale.ROOT, "%.0f%%", 100 * stock * flops / 1e9 / gemm),
+                Double.isNaN(stock) ? "-" : String.format(java.util.Locale.ROOT, "%.2fx", number(r, "ratio")),
+                gemm, r.get("load"));
+    }
+
+    private void bestLine(ReplicaCase c, List<Map<String, Object>> runs) {
+        Map<String, Object> bestOurs = null;
+        Map<String, Object> bestStock = null;
+        for (Map<String, Object> r : runs) {
+            if (bestOurs == null || number(r, "oursTokensPerSecond") > number(bestOurs, "oursTokensPerSecond")) {
+                bestOurs = r;
+            }
+            if (r.containsKey("stockTokensPerSecond") && (bestStock == null
+                    || number(r, "stockTokensPerSecond") > number(bestStock, "stockTokensPerSecond"))) {
+                bestStock = r;
+            }
+        }
+        if (bestStock == null) {
+            report.line("- %s: ours %,.0f tok/s at %s thread(s); no stock baseline", c.describe(),
+                    number(bestOurs, "oursTokensPerSecond"), bestOurs.get("threadCount"));
+            return;
+        }
+        report.line("- %s: ours %,.0f tok/s at %s thread(s), stock %,.0f at %s: %.2fx", c.describe(),
+                number(bestOurs, "oursTokensPerSecond"), bestOurs.get("threadCount"),
+                number(bestStock, "stockTokensPerSecond"), bestStock.get("threadCount"),
+                number(bestOurs, "oursTokensPerSecond") / number(bestStock, "stockTokensPerSecond"));
+    }
+
+    private void distributed() throws Exception {
+        DistributedProbe.Settings d = settings.distributed();
+        report.heading("3-5. Distributed: " + d.describe() + ", bundled corpus, OMP_NUM_THREADS=1, Spark local mode");
+        List<Map<String, Object>> runs = children.run("distributed", env("1"), concat("distributed", d.asArgs()), 120);
+        Map<String, Map<String, Object>> byRun = new HashMap<>();
+        report.line("| run | replicas | rounds | tok/s (all rounds) | tok/s (rounds 2+) | val bpc | peak heap MB "
+                + "| peak off-heap MB | peak RSS MB | load |");
+        report.line("|---|---|---|---|---|---|---|---|---|---|");
+        for (Map<String, Object> r : runs) {
+            byRun.put((String) r.get("run"), r);
+            report.line("| %s | %s | %s | %,.0f | %,.0f | %.3f | %.0f | %.0f | %.0f | %s |", r.get("run"), r.get("replicas"),
+                    r.get("rounds"), number(r, "tokensPerSecond"), number(r, "steadyTokensPerSecond"),
+                    number(r, "valBpc"), number(r, "peakHeapMB"), number(r, "peakOffHeapMB"),
+                    number(r, "peakResidentMB"), r.get("load"));
+        }
+        Map<String, Object> ours = byRun.get("ours");
+        Map<String, Object> dl4j = byRun.get("dl4j");
+        Map<String, Object> one = byRun.get("one replica");
+        report.line("");
+        report.line("ours / DL4J master (all rounds, equal averaging frequency): %.2fx",
+                number(ours, "tokensPerSecond") / number(dl4j, "tokensPerSecond"));
+        report.line("ours / one replica: %.2fx; DL4J master / one replica: %.2fx",
+                number(ours, "tokensPerSecond") / number(one, "tokensPerSecond"),
+                number(dl4j, "tokensPerSecond") / number(one, "tokensPerSecond"));
+        report.line("quality at equal token budget: %d replicas %.3f bpc vs one replica %.3f bpc (%+.1f%%)",
+                d.replicas, number(ours, "valBpc"), number(one, "valBpc"),
+                100 * (number(ours, "valBpc") / number(one, "valBpc") - 1));
+        report.line("");
+        report.line("Mean round of ours (rounds 2+), seconds:");
+        @SuppressWarnings("unchecked")
+        Map<String, Number> phases = (Map<String, Number>) ours.get("meanRoundPhases");
+        double total = 0;
+        for (Map.Entry<String, Number> p : phases.entrySet()) {
+            if (!p.getKey().startsWith("replica compute")) {
+                total += p.getValue().doubleValue();
+            }
+        }
+        double compute = phases.get("replica compute (slowest)").doubleValue();
+        double replicasPhase = phases.getOrDefault("replicas", 0).doubleValue();
+        report.line("| broadcast | replica compute | aggregation (replicas phase - compute) | master update | cleanup "
+                + "| checkpoint | round | overhead |");
+        report.line("|---|---|---|---|---|---|---|---|");
+        report.line("| %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.1f%% |", phase(phases, "broadcast"), compute,
+                replicasPhase - compute, phase(phases, "master update"), phase(phases, "cleanup"),
+                phase(phases, "checkpoint"), total, 100 * (total - compute) / total);
+    }
+
+    private static double phase(Map<String, Number> phases, String name) {
+        Number n = phases.get(name);
+        return n == null ? 0 : n.doubleValue();
+    }
+
+    private List<Integer> threadCounts() {
+        return cores > 1 ? List.of(1, cores) : List.of(1);
+    }
+
+    private static Map<String, String> env(String ompThreads) {
+        Map<String, String> env = new HashMap<>();
+        env.put("OMP_NUM_THREADS", ompThreads);
+        return env;
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    private static double number(Map<String, Object> r, String key) {
+        Object v = r.get(key);
+        return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
+    }
+}

@@ -1,0 +1,46 @@
+package io.sparkrnn.bench;
+
+import java.io.File;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** What to run and how long: sections, quick or full, where child logs go. */
+public final class BenchSettings {
+    /** The harness's sections, in the order they run. */
+    public enum Section { GEMM, REPLICA, DISTRIBUTED }
+
+    final boolean quick;
+    final Set<Section> sections;
+    final List<String> cases;
+    final File logDir;
+
+    public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, File logDir) {
+        this.quick = quick;
+        this.sections = sections.isEmpty() ? EnumSet.allOf(Section.class) : EnumSet.copyOf(sections);
+        this.cases = cases;
+        this.logDir = logDir;
+        cases.forEach(ReplicaCase::byName);
+    }
+
+    /** Parses a section name as the command line gives it (case-insensitive). */
+    public static Section section(String name) {
+        try {
+            return Section.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica or distributed");
+        }
+    }
+
+    int gemmRepeats() { return quick ? 2 : 5; }
+    double gemmSeconds() { return quick ? 0.5 : 1.0; }
+    int warmupSteps() { return quick ? 1 : 2; }
+    int rounds() { return quick ? 2 : 4; }
+    int stepsPerRound() { return quick ? 1 : 2; }
+
+    DistributedProbe.Settings distributed() {
+        return quick ? new DistributedProbe.Settings(2, 128, 32, 2, 3, 8)
+                : new DistributedProbe.Settings(3, 256, 64, 2, 6, 8);
+    }
+}

@@ -1,0 +1,59 @@
+package io.sparkrnn.bench;
+
+import org.bytedeco.javacpp.Pointer;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Peak memory of this JVM while a workload runs, sampled every 100 ms: Java heap used (JMX), the off-heap memory
+ * JavaCPP tracks for ND4J ({@code Pointer.totalBytes()}), and the process's resident size
+ * ({@code Pointer.physicalBytes()}). In Spark local mode the driver and the executors are this one JVM.
+ */
+final class PeakMemory implements AutoCloseable {
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final Thread sampler;
+    private volatile boolean running = true;
+    private long heap;
+    private long offHeap;
+    private long resident;
+
+    PeakMemory() {
+        sampler = new Thread(() -> {
+            while (running) {
+                sample();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "peak-memory");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    private synchronized void sample() {
+        heap = Math.max(heap, memory.getHeapMemoryUsage().getUsed());
+        offHeap = Math.max(offHeap, Pointer.totalBytes());
+        resident = Math.max(resident, Pointer.physicalBytes());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        sampler.interrupt();
+        sampler.join();
+        sample();
+    }
+
+    synchronized Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("peakHeapMB", heap / 1048576.0);
+        m.put("peakOffHeapMB", offHeap / 1048576.0);
+        m.put("peakResidentMB", resident / 1048576.0);
+        return m;
+    }
+}

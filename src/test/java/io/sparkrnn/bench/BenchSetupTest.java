@@ -1,0 +1,46 @@
+package io.sparkrnn.bench;
+
+import io.sparkrnn.cli.Main;
+import io.sparkrnn.config.ExitCodes;
+import io.sparkrnn.model.GraphFactory;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The harness compares like with like: the stock baseline is the same model as ours, built from DL4J parts only. */
+class BenchSetupTest {
+
+    @Test
+    void stockBaselineHasOurModelsShapeWithDl4jsOwnLstm() {
+        for (String name : new String[]{"a", "d"}) {
+            ReplicaCase c = ReplicaCase.byName(name);
+            ComputationGraph stock = StockDl4jGraph.build(c.spec);
+            ComputationGraph ours = GraphFactory.build(c.spec);
+            assertEquals(ours.numParams(), stock.numParams(), "case " + name);
+            assertEquals(LSTM.class, stock.getLayer("lstm2").conf().getLayer().getClass(), "stock uses DL4J's LSTM");
+            assertEquals(org.deeplearning4j.nn.layers.recurrent.LSTM.class, stock.getLayer("lstm2").getClass());
+        }
+    }
+
+    @Test
+    void unknownSectionOrCaseIsAConfigurationError() {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(ExitCodes.CONFIG, Main.run("bench", "--sections", "gemm,nope"));
+            assertEquals(ExitCodes.CONFIG, Main.run("bench", "--cases", "z"));
+        } finally {
+            System.setErr(saved);
+        }
+        String messages = err.toString(StandardCharsets.UTF_8);
+        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica or distributed"), messages);
+        assertTrue(messages.contains("no workload named z; use a, b, c or d"), messages);
+    }
+}
