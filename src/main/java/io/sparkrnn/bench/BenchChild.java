@@ -49,7 +49,8 @@ public final class BenchChild {
             }
             case "replica":
                 return List.of(new ReplicaProbe(ReplicaCase.byName(s.get("case")), Integer.parseInt(s.get("warmup")),
-                        Integer.parseInt(s.get("rounds")), Integer.parseInt(s.get("steps"))).run());
+                        Integer.parseInt(s.get("rounds")), Integer.parseInt(s.get("steps")),
+                        !"false".equals(s.get("stock")), "true".equals(s.get("dl4jLayer"))).run());
             case "distributed":
                 return new DistributedProbe(DistributedProbe.Settings.parse(s)).run();
             default:

@@ -82,6 +82,8 @@ public final class BenchHarness {
     private void replicas() throws Exception {
         report.heading("2. Single replica, full training step with Adam: ours (ReplicaTrainer, fused layers) vs stock "
                 + "DL4J (ComputationGraph.fit), timed in alternating windows in one JVM per thread count");
+        report.line("Thread settings: " + String.join("; ", threadVariants().stream().map(v -> v.label + " = "
+                + v.description).toArray(String[]::new)));
         report.line("| case | threads | ours tok/s | ours GFLOP/s | of GEMM | stock tok/s | stock GFLOP/s | of GEMM "
                 + "| ours/stock | GEMM GFLOP/s | load |");
         report.line("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -93,17 +95,30 @@ public final class BenchHarness {
         }
         Map<String, List<Map<String, Object>>> byCase = new LinkedHashMap<>();
         for (ReplicaCase c : cases) {
-            for (int threads : threadCounts()) {
-                Map<String, Object> r = children.run("replica-" + c.name + "-" + threads + "t", env(String.valueOf(threads)),
-                        List.of("replica", "case=" + c.name, "warmup=" + settings.warmupSteps(),
-                                "rounds=" + settings.rounds(), "steps=" + settings.stepsPerRound()), 60).get(0);
-                r.put("threadCount", threads);
+            for (ThreadVariant variant : threadVariants()) {
+                List<String> args = new ArrayList<>(List.of("replica", "case=" + c.name,
+                        "warmup=" + settings.warmupSteps(), "rounds=" + settings.rounds(),
+                        "steps=" + settings.stepsPerRound(), "dl4jLayer=" + c.name.equals("a")));
+                args.addAll(variant.args);
+                Map<String, Object> r = children.run("replica-" + c.name + "-" + variant.id, variant.env, args, 60).get(0);
+                r.put("threadCount", variant.label);
                 byCase.computeIfAbsent(c.name, k -> new ArrayList<>()).add(r);
                 replicaLine(r);
             }
         }
         report.line("");
-        report.line("Each at its best thread count:");
+        for (List<Map<String, Object>> runs : byCase.values()) {
+            for (Map<String, Object> r : runs) {
+                if (r.containsKey("oursWithDl4jLstmTokensPerSecond")) {
+                    report.line("case %s, %s: our training step with DL4J's LSTM layer instead of FastLstm: %,.0f tok/s "
+                            + "(FastLstm: %,.0f, %.2fx)", r.get("case"), r.get("threadCount"),
+                            number(r, "oursWithDl4jLstmTokensPerSecond"), number(r, "oursTokensPerSecond"),
+                            number(r, "oursTokensPerSecond") / number(r, "oursWithDl4jLstmTokensPerSecond"));
+                }
+            }
+        }
+        report.line("");
+        report.line("Each at its best thread setting:");
         for (ReplicaCase c : cases) {
             bestLine(c, byCase.get(c.name));
         }
@@ -136,11 +151,11 @@ public final class BenchHarness {
             }
         }
         if (bestStock == null) {
-            report.line("- %s: ours %,.0f tok/s at %s thread(s); no stock baseline", c.describe(),
+            report.line("- %s: ours %,.0f tok/s at threads %s; no stock baseline", c.describe(),
                     number(bestOurs, "oursTokensPerSecond"), bestOurs.get("threadCount"));
             return;
         }
-        report.line("- %s: ours %,.0f tok/s at %s thread(s), stock %,.0f at %s: %.2fx", c.describe(),
+        report.line("- %s: ours %,.0f tok/s at threads %s, stock %,.0f at %s: %.2fx", c.describe(),
                 number(bestOurs, "oursTokensPerSecond"), bestOurs.get("threadCount"),
                 number(bestStock, "stockTokensPerSecond"), bestStock.get("threadCount"),
                 number(bestOurs, "oursTokensPerSecond") / number(bestStock, "stockTokensPerSecond"));
@@ -198,8 +213,34 @@ public final class BenchHarness {
         return n == null ? 0 : n.doubleValue();
     }
 
-    private List<Integer> threadCounts() {
-        return cores > 1 ? List.of(1, cores) : List.of(1);
+    /** One thread setting of a child JVM: environment at load, plus what the child sets at run time. */
+    private static final class ThreadVariant {
+        final String id;
+        final String label;
+        final String description;
+        final Map<String, String> env;
+        final List<String> args;
+
+        ThreadVariant(String id, String label, String description, Map<String, String> env, List<String> args) {
+            this.id = id;
+            this.label = label;
+            this.description = description;
+            this.env = env;
+            this.args = args;
+        }
+    }
+
+    private List<ThreadVariant> threadVariants() {
+        List<ThreadVariant> variants = new ArrayList<>();
+        variants.add(new ThreadVariant("1t", "1", "OMP_NUM_THREADS=1", env("1"), List.of()));
+        if (cores > 1) {
+            variants.add(new ThreadVariant(cores + "t-omp", cores + " omp",
+                    "OMP_NUM_THREADS=" + cores + " (ND4J loops and OpenBLAS)", env(String.valueOf(cores)), List.of()));
+            variants.add(new ThreadVariant(cores + "t-blas", cores + " blas", "OMP_NUM_THREADS=1, OpenBLAS "
+                    + cores + " threads set at run time (what a replica task with spark.task.cpus=" + cores + " does)",
+                    env("1"), List.of("nd4jThreads=" + cores)));
+        }
+        return variants;
     }
 
     private static Map<String, String> env(String ompThreads) {

@@ -1,9 +1,12 @@
 package io.sparkrnn.bench;
 
 import io.sparkrnn.data.MiniBatch;
+import io.sparkrnn.model.FastLstm;
 import io.sparkrnn.model.GraphFactory;
 import io.sparkrnn.train.BatchTensors;
 import io.sparkrnn.train.ReplicaTrainer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
@@ -23,8 +26,14 @@ final class ReplicaProbe {
     private final int rounds;
     private final int stepsPerRound;
 
-    ReplicaProbe(ReplicaCase workload, int warmupSteps, int rounds, int stepsPerRound) {
+    private final boolean withStock;
+    private final boolean withDl4jLayer;
+
+    ReplicaProbe(ReplicaCase workload, int warmupSteps, int rounds, int stepsPerRound, boolean withStock,
+                 boolean withDl4jLayer) {
         this.workload = workload;
+        this.withStock = withStock;
+        this.withDl4jLayer = withDl4jLayer && workload.hasStockBaseline();
         this.warmupSteps = warmupSteps;
         this.rounds = rounds;
         this.stepsPerRound = stepsPerRound;
@@ -38,7 +47,7 @@ final class ReplicaProbe {
                 ReplicaCase.SEQ_LENGTH);
         Runnable oursStep = stepper(batches, ours::step);
         Runnable stockStep = null;
-        if (workload.hasStockBaseline()) {
+        if (withStock && workload.hasStockBaseline()) {
             ComputationGraph stock = StockDl4jGraph.build(workload.spec);
             MultiDataSet[] tensors = new MultiDataSet[batches.length];
             for (int i = 0; i < batches.length; i++) {
@@ -46,18 +55,30 @@ final class ReplicaProbe {
             }
             stockStep = stepper(tensors, stock::fit);
         }
+        // Our training step with DL4J's LSTM layer instead of the fused one: what the fused layer alone buys.
+        Runnable dl4jLayerStep = null;
+        if (withDl4jLayer) {
+            ReplicaTrainer withDl4jLstm = new ReplicaTrainer(withDl4jLstm(workload), workload.spec, 1.0,
+                    ReplicaCase.SEQ_LENGTH);
+            dl4jLayerStep = stepper(batches, withDl4jLstm::step);
+        }
         repeat(oursStep, warmupSteps);
         repeat(stockStep, warmupSteps);
+        repeat(dl4jLayerStep, warmupSteps);
 
         double tokensPerRound = (double) stepsPerRound * workload.batchSize * ReplicaCase.SEQ_LENGTH;
         double[] oursRate = new double[rounds];
         double[] stockRate = new double[rounds];
         double[] ratio = new double[rounds];
+        double[] dl4jLayerRate = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             oursRate[r] = tokensPerRound / time(oursStep);
             if (stockStep != null) {
                 stockRate[r] = tokensPerRound / time(stockStep);
                 ratio[r] = oursRate[r] / stockRate[r];
+            }
+            if (dl4jLayerStep != null) {
+                dl4jLayerRate[r] = tokensPerRound / time(dl4jLayerStep);
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -71,8 +92,20 @@ final class ReplicaProbe {
             result.put("stockBestTokensPerSecond", Stats.best(stockRate));
             result.put("ratio", Stats.median(ratio));
         }
+        if (dl4jLayerStep != null) {
+            result.put("oursWithDl4jLstmTokensPerSecond", Stats.median(dl4jLayerRate));
+        }
         result.put("load", LoadAverage.now());
         return result;
+    }
+
+    /** Our graph for the workload with every FastLstm replaced by DL4J's LSTM (same settings, same parameters). */
+    static ComputationGraph withDl4jLstm(ReplicaCase workload) {
+        String json = GraphFactory.configuration(workload.spec).toJson()
+                .replace("\"" + FastLstm.class.getName() + "\"", "\"" + LSTM.class.getName() + "\"");
+        ComputationGraph graph = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
+        graph.init();
+        return graph;
     }
 
     private double time(Runnable step) {

@@ -29,6 +29,16 @@ class BenchSetupTest {
     }
 
     @Test
+    void oursWithDl4jLstmDiffersFromOursOnlyInTheLayerImplementation() {
+        ReplicaCase c = ReplicaCase.byName("a");
+        ComputationGraph ours = GraphFactory.build(c.spec);
+        ComputationGraph swapped = ReplicaProbe.withDl4jLstm(c);
+        assertEquals(io.sparkrnn.model.FastLstmImpl.class, ours.getLayer("rnn2").getClass());
+        assertEquals(org.deeplearning4j.nn.layers.recurrent.LSTM.class, swapped.getLayer("rnn2").getClass());
+        assertEquals(ours.params(), swapped.params(), "same configuration and seed: same initial parameters");
+    }
+
+    @Test
     void unknownSectionOrCaseIsAConfigurationError() {
         PrintStream saved = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
