@@ -40,6 +40,8 @@ final class ChildJvm {
         command.addAll(probeArgs);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
+        // Spark in the distributed probe stays on loopback, as under our launchers.
+        builder.environment().putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
         logDir.mkdirs();
         builder.redirectErrorStream(true);
         builder.redirectOutput(new File(logDir, label + ".log"));

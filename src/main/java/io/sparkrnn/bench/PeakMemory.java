@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Peak memory of this JVM while a workload runs, sampled every 100 ms: Java heap used (JMX), the off-heap memory
- * JavaCPP tracks for ND4J ({@code Pointer.totalBytes()}), and the process's resident size
- * ({@code Pointer.physicalBytes()}). In Spark local mode the driver and the executors are this one JVM.
+ * Peak memory of this JVM while a workload runs, sampled every 100 ms: Java heap used (JMX), off-heap (resident size
+ * minus committed heap: ND4J's buffers and workspaces, thread stacks, metaspace, code) and the process's resident
+ * size ({@code Pointer.physicalBytes()}). In Spark local mode the driver and the executors are this one JVM.
  */
 final class PeakMemory implements AutoCloseable {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -37,8 +37,11 @@ final class PeakMemory implements AutoCloseable {
 
     private synchronized void sample() {
         heap = Math.max(heap, memory.getHeapMemoryUsage().getUsed());
-        offHeap = Math.max(offHeap, Pointer.totalBytes());
-        resident = Math.max(resident, Pointer.physicalBytes());
+        long rss = Pointer.physicalBytes();
+        // ND4J's workspaces are allocated natively, outside JavaCPP's own accounting (Pointer.totalBytes stays near
+        // zero): what the process holds beyond its committed heap is the off-heap figure.
+        offHeap = Math.max(offHeap, rss - memory.getHeapMemoryUsage().getCommitted());
+        resident = Math.max(resident, rss);
     }
 
     @Override

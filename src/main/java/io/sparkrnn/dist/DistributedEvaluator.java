@@ -54,6 +54,7 @@ public final class DistributedEvaluator {
         @Override
         public LossSum call(Iterator<WindowShard> shards) {
             WindowShard shard = shards.next();
+            ReplicaThreads.applyForCurrentTask();
             ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength);
             try {
                 trainer.graph().setParams(Nd4j.createFromArray(params.value()));
