@@ -9,7 +9,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.List;
 
 /**
  * Runtime layer of {@link FastLstm}. Carried state for {@code rnnTimeStep} and truncated BPTT uses DL4J's LSTM
@@ -20,20 +19,9 @@ public class FastLstmImpl extends FusedRecurrentLayerImpl<FastLstm, LstmForwardP
 
     public static final String STATE_KEY_PREV_ACTIVATION = "prevAct";
     public static final String STATE_KEY_PREV_MEMCELL = "prevMem";
-    private static final String[] STATE_KEYS = {STATE_KEY_PREV_ACTIVATION, STATE_KEY_PREV_MEMCELL};
 
     public FastLstmImpl(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
-    }
-
-    @Override
-    String[] stateKeys() {
-        return STATE_KEYS;
-    }
-
-    @Override
-    List<String> paramKeys() {
-        return LSTMParamInitializer.getInstance().paramKeys(layerConf());
+        super(conf, dataType, STATE_KEY_PREV_ACTIVATION, STATE_KEY_PREV_MEMCELL);
     }
 
     @Override

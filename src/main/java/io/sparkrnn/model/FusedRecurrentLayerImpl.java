@@ -11,7 +11,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,19 +27,16 @@ import java.util.Map;
 abstract class FusedRecurrentLayerImpl<C extends org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer,
         P extends StoredForwardPass> extends BaseRecurrentLayer<C> {
 
+    /** State-map keys of the carried state, in the order {@link StoredForwardPass#lastState()} returns it. */
+    private final String[] stateKeys;
     private P lastTrainingPass;
     /** How often backprop had to recompute the forward pass (the slow path); read by tests. */
     int recomputedForwardPasses;
 
-    FusedRecurrentLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+    FusedRecurrentLayerImpl(NeuralNetConfiguration conf, DataType dataType, String... stateKeys) {
         super(conf, dataType);
+        this.stateKeys = stateKeys;
     }
-
-    /** State-map keys of the carried state, in the order {@link StoredForwardPass#lastState()} returns it. */
-    abstract String[] stateKeys();
-
-    /** The parameter keys, in gradient order. */
-    abstract List<String> paramKeys();
 
     /**
      * Runs the cell's forward kernel on {@code x} (NCW, dropout applied).
@@ -105,7 +101,7 @@ abstract class FusedRecurrentLayerImpl<C extends org.deeplearning4j.nn.conf.laye
     }
 
     private INDArray[] carried(Map<String, INDArray> states) {
-        String[] keys = stateKeys();
+        String[] keys = stateKeys;
         if (states.get(keys[0]) == null) {
             return null;
         }
@@ -117,7 +113,7 @@ abstract class FusedRecurrentLayerImpl<C extends org.deeplearning4j.nn.conf.laye
     }
 
     private void carry(P pass, Map<String, INDArray> states) {
-        String[] keys = stateKeys();
+        String[] keys = stateKeys;
         INDArray[] last = pass.lastState();
         for (int i = 0; i < keys.length; i++) {
             states.put(keys[i], last[i].detach());
@@ -166,7 +162,7 @@ abstract class FusedRecurrentLayerImpl<C extends org.deeplearning4j.nn.conf.laye
         weightNoiseParams.clear();
 
         Gradient g = new DefaultGradient(gradientsFlattened);
-        for (String k : paramKeys()) {
+        for (String k : layerConf().initializer().paramKeys(layerConf())) {
             g.gradientForVariable().put(k, gradientViews.get(k));
         }
         // Dropout was applied to the input as given (NWC or NCW), so its mask has that shape.

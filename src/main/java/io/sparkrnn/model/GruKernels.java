@@ -47,13 +47,7 @@ final class GruKernels {
         StepBlocked.requireStateShape("GRU", h0, mb, h);
 
         GruForwardPass f = new GruForwardPass();
-        f.mb = mb;
-        f.steps = steps;
-        f.w = w;
-        f.rw = rw;
-        f.h0 = h0;
-        f.x = StepBlocked.timeMajorInput(x, store, mgr);
-        f.maskT = mask == null ? null : mgr.dup(store, mask.castTo(dt).transpose(), 'c');
+        f.start(x, h0, w, rw, mask, store, mgr);
         f.gates = StepBlocked.inputProjection(f.x, w, b, steps, mb, store, temp, mgr);
         // Prefilled with rb so each step's GEMM can accumulate into it (beta = 1); step 0 without state needs no GEMM.
         f.hu = mgr.createUninitialized(store, dt, new long[]{steps, 3 * h, mb}, 'c');

@@ -8,7 +8,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.List;
 
 /**
  * Runtime GRU layer for {@link GruLayer} (equations, parameter layout and cost are documented there).
@@ -20,20 +19,9 @@ import java.util.List;
 public class GruLayerImpl extends FusedRecurrentLayerImpl<GruLayer, GruForwardPass> {
 
     public static final String STATE_KEY_PREV_ACTIVATION = "prevAct";
-    private static final String[] STATE_KEYS = {STATE_KEY_PREV_ACTIVATION};
 
     public GruLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
-    }
-
-    @Override
-    String[] stateKeys() {
-        return STATE_KEYS;
-    }
-
-    @Override
-    List<String> paramKeys() {
-        return GruParamInitializer.getInstance().paramKeys(layerConf());
+        super(conf, dataType, STATE_KEY_PREV_ACTIVATION);
     }
 
     @Override

@@ -48,14 +48,8 @@ final class LstmKernels {
         StepBlocked.requireStateShape("LSTM", c0, mb, h);
 
         LstmForwardPass f = new LstmForwardPass();
-        f.mb = mb;
-        f.steps = steps;
-        f.w = w;
-        f.rw = rw;
-        f.h0 = h0;
+        f.start(x, h0, w, rw, mask, store, mgr);
         f.c0 = c0;
-        f.x = StepBlocked.timeMajorInput(x, store, mgr);
-        f.maskT = mask == null ? null : mgr.dup(store, mask.castTo(dt).transpose(), 'c');
         f.gates = StepBlocked.inputProjection(f.x, w, b, steps, mb, store, temp, mgr);
         f.cells = mgr.createUninitialized(store, dt, new long[]{steps, h, mb}, 'c');
         f.cellTanh = mgr.createUninitialized(store, dt, new long[]{steps, h, mb}, 'c');
@@ -153,9 +147,7 @@ final class LstmKernels {
 
             // o: dL/do = dh tanh(c), through sigmoid
             dh.muli(ct, dO);
-            o.rsubi(1.0, tmp);
-            tmp.muli(o);
-            dO.muli(tmp);
+            throughSigmoid(dO, o, tmp);
             // c: dL/dc = dh o (1 - tanh(c)^2) + the next step's f dL/dc
             ct.muli(ct, tmp);
             tmp.rsubi(1.0);
@@ -167,17 +159,13 @@ final class LstmKernels {
             // f: dL/df = dc c_prev, through sigmoid (zero when the previous cell is zero)
             if (cPrev != null) {
                 dc.muli(cPrev, df);
-                fg.rsubi(1.0, tmp);
-                tmp.muli(fg);
-                df.muli(tmp);
+                throughSigmoid(df, fg, tmp);
             } else {
                 df.assign(0.0);
             }
             // g: dL/dg = dc a, through sigmoid
             dc.muli(a, dg);
-            g.rsubi(1.0, tmp);
-            tmp.muli(g);
-            dg.muli(tmp);
+            throughSigmoid(dg, g, tmp);
             // a: dL/da = dc g, through tanh
             a.muli(a, tmp);
             tmp.rsubi(1.0);
@@ -201,5 +189,12 @@ final class LstmKernels {
         INDArray out = StepBlocked.newInputGradient(steps, mb, f.w.size(0), first, dt, mgr);
         Nd4j.gemm(dRows, f.w, StepBlocked.inputGradientRows(out, first), false, true, 1.0, 0.0);
         return StepBlocked.asNcw(out);
+    }
+
+    /** d *= s (1 - s): a gradient through a sigmoid whose output is s ({@code tmp} is scratch). */
+    private static void throughSigmoid(INDArray d, INDArray s, INDArray tmp) {
+        s.rsubi(1.0, tmp);
+        tmp.muli(s);
+        d.muli(tmp);
     }
 }

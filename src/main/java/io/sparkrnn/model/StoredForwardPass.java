@@ -1,5 +1,7 @@
 package io.sparkrnn.model;
 
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -26,6 +28,18 @@ abstract class StoredForwardPass {
     /** The layer input object and mask object this pass was computed from: identity decides if it can be reused. */
     INDArray sourceInput;
     INDArray sourceMask;
+
+    /** Records the pass's inputs and makes the time-major input rows and the transposed mask every cell needs. */
+    void start(INDArray input, INDArray h0, INDArray w, INDArray rw, INDArray mask, ArrayType store,
+            LayerWorkspaceMgr mgr) {
+        this.mb = input.size(0);
+        this.steps = input.size(2);
+        this.w = w;
+        this.rw = rw;
+        this.h0 = h0;
+        this.x = StepBlocked.timeMajorInput(input, store, mgr);
+        this.maskT = mask == null ? null : mgr.dup(store, mask.castTo(w.dataType()).transpose(), 'c');
+    }
 
     /** The workspace arrays backprop reads. */
     abstract INDArray[] kept();
