@@ -82,7 +82,8 @@ public final class Options {
 
     // ---- master
     public static final ConfigOption<Integer> REPLICAS = Rules.atLeast(of("master.replicas", INT, 0,
-            "Model replicas, one per Spark task; 0 = Spark's default parallelism (the task slots)."), 0);
+            "Model replicas, one per Spark task; 0 = the cluster's task slots (executors x concurrent tasks each; "
+                    + "with GPU scheduling, the GPUs)."), 0);
     public static final ConfigOption<String> OUTER = Rules.oneOf(of("master.outer", STRING, "average",
             "How the averaged update is applied: average (theta + u, plain parameter averaging) or nesterov "
                     + "(outer learning rate and momentum, as in DiLoCo)."), "average", "nesterov");

@@ -32,16 +32,24 @@ public final class TrainingRun {
     private final RunConfig config;
     private final boolean fresh;
     private final ConsoleProgress progress;
+    private final DeviceBinder deviceBinder;
 
     public TrainingRun(JavaSparkContext sc, RunConfig config, boolean fresh, ConsoleProgress progress) {
+        this(sc, config, fresh, progress, new Nd4jDeviceBinder());
+    }
+
+    /** With another way to bind replicas to their GPUs than ND4J's own (tests on machines without GPUs). */
+    public TrainingRun(JavaSparkContext sc, RunConfig config, boolean fresh, ConsoleProgress progress,
+                       DeviceBinder deviceBinder) {
         this.sc = sc;
         this.config = config;
         this.fresh = fresh;
         this.progress = progress;
+        this.deviceBinder = deviceBinder;
     }
 
     public TrainingSummary run() throws IOException {
-        int replicas = config.get(Options.REPLICAS) > 0 ? config.get(Options.REPLICAS) : sc.defaultParallelism();
+        int replicas = TaskSlots.replicas(config, sc);
         CheckpointStore store = openStore();
         Optional<RunSnapshot> resumed = resumePoint(store);
 
@@ -55,7 +63,7 @@ public final class TrainingRun {
         OuterOptimizer outer = OuterOptimizer.from(config);
         resumed.ifPresent(s -> outer.restore(s.outerState()));
 
-        TrainSettings settings = TrainSettings.from(config);
+        TrainSettings settings = TrainSettings.from(config, deviceBinder);
         ParameterAveragingMaster master = new ParameterAveragingMaster(sc, spec, settings, outer,
                 config.get(Options.MAX_UPDATE_NORM));
         DistributedEvaluator evaluator = new DistributedEvaluator(sc, spec, settings);
