@@ -214,6 +214,10 @@ public final class TrainingRun {
                     + "vocabulary and were read as <unk>", run.corpus.unknownCharacters()));
         }
         progress.info("run: " + run.store.runUri() + (run.state.round() > 0 ? " (from round " + run.state.round() + ")" : ""));
+        if (run.state.round() >= config.get(Options.ROUNDS)) {
+            progress.summary("the run has already trained " + run.state.round() + " rounds (train.rounds = "
+                    + config.get(Options.ROUNDS) + "): nothing to train; raise train.rounds to continue it");
+        }
     }
 
     /** The objects of one run that every round uses. */
