@@ -99,7 +99,7 @@ class GpuBindingSuite extends AnyFunSuite with Matchers {
         "data.validationFraction" -> 0.1, "eval.everyRounds" -> 2, "eval.maxWindows" -> 32,
         "checkpoint.everyRounds" -> 2, "master.replicas" -> 0)
       val quiet = new ConsoleProgress(new PrintStream(new ByteArrayOutputStream()), true)
-      val summary = new TrainingRun(sc, config, true, quiet, recorder).run()
+      val summary = new TrainingRun(sc, config, true, null, quiet, recorder).run()
       summary.rows().asScala.map(_.number("replicas")) shouldBe Seq(2.0, 2.0)
 
       val calls = recorder.calls().asScala.map(parse)
