@@ -4,7 +4,7 @@
 #   deploy/local/submit.sh [spark-submit options...] <app-jar> <main-class> [app args...]
 #
 # e.g. deploy/local/submit.sh --jars a.jar,b.jar --conf spark.executor.memory=768m \
-#        target/spark-rnn-0.1.0-SNAPSHOT.jar io.sparkrnn.cli.Main train ...
+#        target/spark-rnn.jar io.sparkrnn.cli.Main train ...
 #
 # Sets: the Java 17 flags (deploy/java17-opens.txt) on the driver JVM and in
 # spark.driver.extraJavaOptions (executors get them from Spark itself), the executor sizing of

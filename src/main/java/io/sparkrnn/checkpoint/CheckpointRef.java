@@ -50,6 +50,11 @@ public final class CheckpointRef {
         return entry(name).bytes();
     }
 
+    /** SHA-256 (hex) of one of the caller's files, as recorded at save time. */
+    public String sha256(String name) throws CheckpointException {
+        return entry(name).sha256();
+    }
+
     /** Streams one file; reading it to the end verifies its size and SHA-256. */
     public InputStream open(String name) throws IOException {
         Manifest.Entry entry = entry(name);

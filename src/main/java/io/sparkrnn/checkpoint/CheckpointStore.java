@@ -67,6 +67,24 @@ public final class CheckpointStore {
         return new CheckpointStore(fs, fs.qualify(new Path(rootPath, runId)), policy);
     }
 
+    /**
+     * Opens (does not create) the folder {@code folderUri} as a run folder: its checkpoints, LATEST and
+     * retention work as in any run. Used for folders that receive copies, such as a production folder.
+     */
+    public static CheckpointStore openFolder(String folderUri, Configuration conf, CheckpointPolicy policy)
+            throws IOException {
+        if (folderUri == null || folderUri.isBlank()) {
+            throw new IllegalArgumentException("folder must be a path or URI like hdfs://nn:8020/models/production, got "
+                    + (folderUri == null ? "null" : "\"" + folderUri + "\""));
+        }
+        Path given = new Path(folderUri);
+        Path folder = HadoopFs.forPath(given, conf).qualify(given);
+        if (folder.getParent() == null) {
+            throw new IllegalArgumentException("folder must not be a file system's root, got \"" + folderUri + "\"");
+        }
+        return open(folder.getParent().toString(), folder.getName(), conf, policy);
+    }
+
     /** The fully qualified run folder, e.g. {@code hdfs://nn:8020/runs/run-7}. */
     public String runUri() {
         return runDir.toString();
@@ -120,6 +138,16 @@ public final class CheckpointStore {
      * @param validationLoss NaN if unknown; used to keep the best checkpoint
      */
     public CheckpointRef save(long round, double validationLoss, CheckpointContents contents) throws IOException {
+        return save(round, validationLoss, contents, false);
+    }
+
+    /**
+     * Like {@link #save(long, double, CheckpointContents)}; with {@code readBack} every file is read back from
+     * storage and re-hashed before the checkpoint is published, so a copy that does not read back as written
+     * never becomes LATEST (used when promoting a model, where a bad copy would go to production).
+     */
+    public CheckpointRef save(long round, double validationLoss, CheckpointContents contents, boolean readBack)
+            throws IOException {
         if (round < 0) {
             throw new IllegalArgumentException("round must be >= 0, got " + round);
         }
@@ -135,6 +163,9 @@ public final class CheckpointStore {
             FolderWriter writer = new FolderWriter(fs, temp, policy.filePermission());
             contents.writeTo(writer);
             manifest = writer.finish(round, validationLoss);
+            if (readBack) {
+                requireReadsBack(temp, manifest);
+            }
         } catch (Throwable t) {
             deleteQuietly(temp, "the cancelled save of round " + round);
             throw t;
@@ -150,6 +181,16 @@ public final class CheckpointStore {
             LOG.warn("Checkpoint {} saved, but removing old checkpoints in {} failed: {}", folder, runDir, e.toString());
         }
         return new CheckpointRef(fs, folder, manifest);
+    }
+
+    private void requireReadsBack(Path folder, Manifest manifest) throws IOException {
+        for (Manifest.Entry entry : manifest.files().values()) {
+            String mismatch = CheckpointVerifier.hashMismatch(fs, new Path(folder, entry.name()), entry);
+            if (mismatch != null) {
+                throw new CheckpointException("The files written to " + folder + " do not read back as written: "
+                        + mismatch + ". Nothing was published; check the file system's health and try again");
+            }
+        }
     }
 
     /** Renames the finished temp folder into place; an existing folder of the same round is replaced. */

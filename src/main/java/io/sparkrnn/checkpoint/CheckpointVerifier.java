@@ -106,7 +106,8 @@ final class CheckpointVerifier {
         return new Inspection(manifest, null);
     }
 
-    private static String hashMismatch(HadoopFs fs, Path file, Manifest.Entry entry) throws IOException {
+    /** Null if the file's SHA-256 is the one {@code entry} records, else a sentence saying how it differs. */
+    static String hashMismatch(HadoopFs fs, Path file, Manifest.Entry entry) throws IOException {
         MessageDigest sha = Sha256.newDigest();
         try (InputStream in = fs.open(file)) {
             byte[] buf = new byte[1 << 16];

@@ -1,7 +1,9 @@
 package io.sparkrnn.cli;
 
+import io.sparkrnn.config.ConfigError;
 import io.sparkrnn.config.ConfigLoader;
 import io.sparkrnn.config.ExitCodes;
+import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.dist.RunSnapshot;
 import io.sparkrnn.dist.SnapshotEvaluation;
@@ -16,14 +18,26 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Validation loss, perplexity and bits per character of a checkpoint on its held-out data.")
+        description = {"Validation loss, perplexity and bits per character of a checkpoint on its held-out data.",
+                "With --baseline, a promotion gate: both models are evaluated on the same held-out data (the "
+                        + "candidate's corpus and split), and the exit code is 0 when the candidate's bits per "
+                        + "character exceed the baseline's by at most --max-regression, else 10."})
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "URI",
-            description = "A ckpt-N folder, or a run folder (its latest complete checkpoint).")
+            description = "The candidate: a ckpt-N folder, or a run folder (its latest complete checkpoint).")
     String checkpoint;
 
+    @Option(names = "--baseline", paramLabel = "URI",
+            description = "The model to compare with, e.g. the production folder; a ckpt-N, run or promoted folder.")
+    String baseline;
+
+    @Option(names = "--max-regression", paramLabel = "BPC",
+            description = "With --baseline: how many bits per character (not nats, not percent) the candidate may be "
+                    + "worse than the baseline and still pass (default 0: no worse).")
+    Double maxRegression;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override a key of the checkpoint's config, e.g. data.corpus=hdfs://.../new.txt.")
+            description = "Override a key of the candidate checkpoint's config, e.g. data.corpus=hdfs://.../new.txt.")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit.")
@@ -31,14 +45,36 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (JavaSparkContext sc = SparkContexts.create("spark-rnn evaluate", master)) {
-            RunSnapshot snapshot = Checkpoints.load(checkpoint, sc.hadoopConfiguration());
-            RunConfig config = ConfigLoader.loadText(snapshot.config().render(), checkpoint, overrides);
-            LossSum loss = SnapshotEvaluation.evaluate(sc, config, snapshot);
-            System.out.printf(Locale.ROOT, "checkpoint %s (round %d)%nvalidation loss %.4f nats, perplexity %.3f, "
-                            + "%.4f bits per character, %,d characters%n", checkpoint, snapshot.round(),
-                    loss.meanLoss(), loss.perplexity(), loss.bitsPerToken(), loss.tokens());
+        if (maxRegression != null && baseline == null) {
+            throw new ConfigError(null, "--max-regression needs --baseline: the margin is measured against a baseline model");
         }
-        return ExitCodes.OK;
+        RegressionGate gate = new RegressionGate(maxRegression == null ? 0 : maxRegression);
+        try (JavaSparkContext sc = SparkContexts.create("spark-rnn evaluate", master)) {
+            RunSnapshot candidate = Checkpoints.load(checkpoint, sc.hadoopConfiguration());
+            RunConfig data = ConfigLoader.loadText(candidate.config().render(), checkpoint, overrides);
+            LossSum candidateLoss = SnapshotEvaluation.evaluate(sc, data, candidate);
+            if (baseline == null) {
+                print("checkpoint", checkpoint, candidate, candidateLoss);
+                return ExitCodes.OK;
+            }
+            RunSnapshot base = Checkpoints.load(baseline, sc.hadoopConfiguration());
+            LossSum baselineLoss = SnapshotEvaluation.evaluate(sc, data, base);
+            print("candidate", checkpoint, candidate, candidateLoss);
+            print("baseline", baseline, base, baselineLoss);
+            System.out.printf(Locale.ROOT, "held-out data: %s of %s (run.seed %d)%n",
+                    data.get(Options.VALIDATION_FRACTION), data.get(Options.CORPUS), data.get(Options.SEED));
+            if (!candidate.vocabulary().equals(base.vocabulary())) {
+                System.out.println("note: the models have different vocabularies; characters one of them lacks count "
+                        + "as <unk> for it, which makes its figure look better than it is");
+            }
+            System.out.println(gate.verdict(candidateLoss.bitsPerToken(), baselineLoss.bitsPerToken()));
+            return gate.passes(candidateLoss.bitsPerToken(), baselineLoss.bitsPerToken()) ? ExitCodes.OK : ExitCodes.REGRESSION;
+        }
+    }
+
+    private static void print(String role, String uri, RunSnapshot snapshot, LossSum loss) {
+        System.out.printf(Locale.ROOT, "%s %s (round %d)%nvalidation loss %.4f nats, perplexity %.3f, "
+                        + "%.4f bits per character, %,d characters%n", role, uri, snapshot.round(),
+                loss.meanLoss(), loss.perplexity(), loss.bitsPerToken(), loss.tokens());
     }
 }

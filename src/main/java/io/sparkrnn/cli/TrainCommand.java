@@ -24,6 +24,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "Refuse to touch an existing run folder instead of resuming it.")
     boolean fresh;
 
+    @Option(names = "--init-from", paramLabel = "URI",
+            description = "Warm start: a new run begins with the parameters and vocabulary of this checkpoint (a "
+                    + "ckpt-N folder, a run folder or a promoted production folder), at round 0 with fresh optimizer "
+                    + "states. Characters the vocabulary lacks are read as <unk> and counted. Running the same "
+                    + "command again resumes the run instead.")
+    String initFrom;
+
     @Option(names = "--help-config", description = "List every configuration key with its default and exit.")
     boolean helpConfig;
 
@@ -37,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
         ConsoleProgress progress = new ConsoleProgress(System.out, config.get(Options.QUIET));
         try (JavaSparkContext sc = SparkContexts.create("spark-rnn " + config.get(Options.RUN_ID), common.master)) {
             progress.info("Spark " + sc.version() + " master " + sc.master() + ", UI " + sc.sc().uiWebUrl().getOrElse(() -> "off"));
-            TrainingSummary summary = new TrainingRun(sc, config, fresh, progress).run();
+            TrainingSummary summary = new TrainingRun(sc, config, fresh, initFrom, progress).run();
             progress.summary(String.format(Locale.ROOT, "done: validation %.3f bits per character; checkpoint %s",
                     summary.lastValidationBpc(), summary.checkpointUri()));
             if (!summary.sample().isEmpty()) {

@@ -82,7 +82,8 @@ public final class Options {
 
     // ---- master
     public static final ConfigOption<Integer> REPLICAS = Rules.atLeast(of("master.replicas", INT, 0,
-            "Model replicas, one per Spark task; 0 = Spark's default parallelism (the task slots)."), 0);
+            "Model replicas, one per Spark task; 0 = the cluster's task slots (executors x concurrent tasks each; "
+                    + "with GPU scheduling, the GPUs)."), 0);
     public static final ConfigOption<String> OUTER = Rules.oneOf(of("master.outer", STRING, "average",
             "How the averaged update is applied: average (theta + u, plain parameter averaging) or nesterov "
                     + "(outer learning rate and momentum, as in DiLoCo)."), "average", "nesterov");
@@ -106,6 +107,13 @@ public final class Options {
             "Checkpoint every this many rounds (and after the last)."), 1);
     public static final ConfigOption<Integer> CHECKPOINT_KEEP = Rules.atLeast(of("checkpoint.keep", INT, 3,
             "Newest checkpoints kept, besides the best by validation loss."), 1);
+    public static final ConfigOption<String> CHECKPOINT_DIR_PERMISSION = Rules.octalPermission(of(
+            "checkpoint.dirPermission", STRING, "750",
+            "Permission of the run and checkpoint folders spark-rnn creates, octal as in chmod (750: the group "
+                    + "may read, others nothing). Set explicitly, so the umask cannot widen it."), 7, "rwx");
+    public static final ConfigOption<String> CHECKPOINT_FILE_PERMISSION = Rules.octalPermission(of(
+            "checkpoint.filePermission", STRING, "640",
+            "Permission of checkpoint and metrics files, octal as in chmod."), 6, "rw");
 
     // ---- sampling shown at the end of training
     public static final ConfigOption<Integer> SAMPLE_LENGTH = Rules.atLeast(of("sample.length", INT, 300,

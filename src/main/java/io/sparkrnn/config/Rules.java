@@ -35,6 +35,12 @@ final class Rules {
                 v -> !v.isEmpty() && v.stream().noneMatch(String::isBlank));
     }
 
+    /** Octal permission digits as chmod takes them ("750"); the owner keeps at least {@code ownerBits}. */
+    static ConfigOption<String> octalPermission(ConfigOption<String> option, int ownerBits, String ownerNeeds) {
+        return option.allowing("3 or 4 octal digits like chmod's, giving the owner at least " + ownerNeeds,
+                v -> v.matches("[0-7]{3,4}") && ((Integer.parseInt(v, 8) >> 6) & ownerBits) == ownerBits);
+    }
+
     static ConfigOption<String> nonBlank(ConfigOption<String> option) {
         return option.allowing("a non-blank string", v -> !v.isBlank());
     }

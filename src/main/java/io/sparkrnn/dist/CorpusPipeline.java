@@ -40,8 +40,8 @@ public final class CorpusPipeline {
             if (counts.keySet().stream().allMatch(Character::isWhitespace)) {
                 throw new CorpusError("corpus " + config.get(Options.CORPUS) + " has no text (it is empty or only blank lines)");
             }
-            Vocabulary vocabulary = fixedVocabulary != null ? fixedVocabulary
-                    : Vocabulary.fromCounts(counts, config.get(Options.MIN_CHAR_COUNT));
+            Vocabulary corpusVocabulary = Vocabulary.fromCounts(counts, config.get(Options.MIN_CHAR_COUNT));
+            Vocabulary vocabulary = fixedVocabulary != null ? fixedVocabulary : corpusVocabulary;
             long unknown = counts.entrySet().stream()
                     .filter(e -> vocabulary.id(e.getKey()) == Vocabulary.UNK).mapToLong(Map.Entry::getValue).sum();
 
@@ -52,7 +52,8 @@ public final class CorpusPipeline {
                     replicas, config.get(Options.EVAL_MAX_WINDOWS));
             long trainWindows = requireWindows(train, "training", replicas, config);
             long validationWindows = requireWindows(validation, "validation", replicas, config);
-            return new PreparedCorpus(vocabulary, train, validation, trainWindows, validationWindows, unknown);
+            return new PreparedCorpus(vocabulary, corpusVocabulary, train, validation, trainWindows, validationWindows,
+                    unknown);
         } finally {
             blocks.unpersist(false);
         }
@@ -63,7 +64,7 @@ public final class CorpusPipeline {
             Map<Integer, Long> counts = new HashMap<>();
             it.forEachRemaining(block -> block.codePoints().forEach(cp -> counts.merge(cp, 1L, Long::sum)));
             return Collections.singletonList(counts).iterator();
-        }).reduce((a, b) -> {
+        }).fold(new HashMap<>(), (a, b) -> { // fold, not reduce: an empty corpus must reach the caller's check
             b.forEach((cp, n) -> a.merge(cp, n, Long::sum));
             return a;
         });

@@ -6,6 +6,7 @@ import io.sparkrnn.model.ModelSpec;
 import io.sparkrnn.train.Evaluator;
 import io.sparkrnn.train.LossSum;
 import io.sparkrnn.train.ReplicaTrainer;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
@@ -54,13 +55,14 @@ public final class DistributedEvaluator {
         @Override
         public LossSum call(Iterator<WindowShard> shards) {
             WindowShard shard = shards.next();
+            int device = TaskDevice.bind(TaskContext.get(), settings.deviceBinder);
             ReplicaThreads.applyForCurrentTask();
-            ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength);
+            ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength, device);
             try {
                 trainer.graph().setParams(Nd4j.createFromArray(params.value()));
                 return Evaluator.evaluate(trainer.graph(), batches(shard, settings.batchSize), spec.vocabSize());
             } finally {
-                ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength);
+                ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength, device);
             }
         }
     }

@@ -7,15 +7,17 @@ import org.apache.spark.api.java.JavaRDD;
 /** Tokenized training and validation windows, one shard per replica, persisted once for the whole run. */
 public final class PreparedCorpus {
     private final Vocabulary vocabulary;
+    private final Vocabulary corpusVocabulary;
     private final JavaRDD<WindowShard> train;
     private final JavaRDD<WindowShard> validation;
     private final long trainWindows;
     private final long validationWindows;
     private final long unknownCharacters;
 
-    PreparedCorpus(Vocabulary vocabulary, JavaRDD<WindowShard> train, JavaRDD<WindowShard> validation,
-                   long trainWindows, long validationWindows, long unknownCharacters) {
+    PreparedCorpus(Vocabulary vocabulary, Vocabulary corpusVocabulary, JavaRDD<WindowShard> train,
+                   JavaRDD<WindowShard> validation, long trainWindows, long validationWindows, long unknownCharacters) {
         this.vocabulary = vocabulary;
+        this.corpusVocabulary = corpusVocabulary;
         this.train = train;
         this.validation = validation;
         this.trainWindows = trainWindows;
@@ -23,7 +25,10 @@ public final class PreparedCorpus {
         this.unknownCharacters = unknownCharacters;
     }
 
+    /** The vocabulary the windows are encoded with. */
     public Vocabulary vocabulary() { return vocabulary; }
+    /** The vocabulary this corpus and data.minCharCount give; differs from the one used when it was fixed. */
+    public Vocabulary corpusVocabulary() { return corpusVocabulary; }
     public JavaRDD<WindowShard> train() { return train; }
     public JavaRDD<WindowShard> validation() { return validation; }
     public long trainWindows() { return trainWindows; }

@@ -7,11 +7,14 @@ import io.sparkrnn.data.WindowShard;
 import io.sparkrnn.model.ModelSpec;
 import io.sparkrnn.train.ReplicaTrainer;
 import io.sparkrnn.train.StepStats;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Iterator;
 
@@ -23,6 +26,7 @@ import java.util.Iterator;
 final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult> {
     private static final long serialVersionUID = 1L;
     private static final long DROPOUT_STREAM = 0xD0D0L;
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaTask.class);
 
     private final Broadcast<RoundInput> input;
     private final ModelSpec spec;
@@ -36,15 +40,20 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
 
     @Override
     public ReplicaResult call(Iterator<WindowShard> shards) {
-        int partition = TaskContext.getPartitionId();
+        TaskContext task = TaskContext.get();
+        int partition = task.partitionId();
         WindowShard shard = shards.next();
         RoundInput round = input.value();
+        // Before any network or array of this task exists: they are created on the bound device.
+        int device = TaskDevice.bind(task, settings.deviceBinder);
         ReplicaThreads.applyForCurrentTask();
-        ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength);
+        LOG.info("round {} replica {} on executor {} (pid {}): {}", round.round, partition,
+                SparkEnv.get().executorId(), ProcessHandle.current().pid(), TaskDevice.describe(device));
+        ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength, device);
         try {
             return train(trainer, shard, round, partition);
         } finally {
-            ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength);
+            ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength, device);
         }
     }
 

@@ -11,7 +11,8 @@ final class RoundRows {
 
     private RoundRows() { }
 
-    static MetricsRow of(RunConfig config, RoundOutcome outcome, LossSum validation) {
+    /** @param unknownCharacters corpus characters read as {@code <unk>} (the same in every row of a run) */
+    static MetricsRow of(RunConfig config, RoundOutcome outcome, LossSum validation, long unknownCharacters) {
         double seconds = outcome.phases.total();
         return new MetricsRow()
                 .put("run", config.get(Options.RUN_ID))
@@ -30,6 +31,7 @@ final class RoundRows {
                 .put("learningRate", config.get(Options.LEARNING_RATE))
                 .put("replicas", outcome.replicas)
                 .put("nonFiniteReplicas", outcome.nonFiniteReplicas)
+                .put("unknownCharacters", unknownCharacters)
                 .put("seconds", seconds)
                 .put("tokensPerSecond", outcome.tokens / seconds)
                 .put("replicaComputeSeconds", outcome.replicaComputeSeconds)

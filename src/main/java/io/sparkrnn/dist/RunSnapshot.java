@@ -9,35 +9,39 @@ public final class RunSnapshot {
     private final RunConfig config;
     private final Vocabulary vocabulary;
     private final ComputationGraph graph;
-    private final int round;
-    private final long steps;
-    private final int replicas;
-    private final double bestValidationLoss;
-    private final double validationLoss;
+    private final TrainingPosition position;
     private final float[] outerState;
+    private final WarmStart warmStart;
+    private final long unknownCharacters;
 
-    public RunSnapshot(RunConfig config, Vocabulary vocabulary, ComputationGraph graph, int round, long steps,
-                       int replicas, double bestValidationLoss, double validationLoss, float[] outerState) {
+    /**
+     * @param warmStart the checkpoint the run was warm-started from, or null for a run started from scratch
+     * @param unknownCharacters corpus characters the vocabulary lacks (encoded as {@code <unk>})
+     */
+    public RunSnapshot(RunConfig config, Vocabulary vocabulary, ComputationGraph graph, TrainingPosition position,
+                       float[] outerState, WarmStart warmStart, long unknownCharacters) {
         this.config = config;
         this.vocabulary = vocabulary;
         this.graph = graph;
-        this.round = round;
-        this.steps = steps;
-        this.replicas = replicas;
-        this.bestValidationLoss = bestValidationLoss;
-        this.validationLoss = validationLoss;
+        this.position = position;
         this.outerState = outerState;
+        this.warmStart = warmStart;
+        this.unknownCharacters = unknownCharacters;
     }
 
     public RunConfig config() { return config; }
     public Vocabulary vocabulary() { return vocabulary; }
     /** The model with its parameters and the averaged optimizer state. */
     public ComputationGraph graph() { return graph; }
-    public int round() { return round; }
-    public long steps() { return steps; }
-    public int replicas() { return replicas; }
-    public double bestValidationLoss() { return bestValidationLoss; }
+    public TrainingPosition position() { return position; }
+    public int round() { return position.round(); }
+    public long steps() { return position.steps(); }
+    public int replicas() { return position.replicas(); }
+    public double bestValidationLoss() { return position.bestValidationLoss(); }
     /** Validation loss at this round (NaN when not evaluated). */
-    public double validationLoss() { return validationLoss; }
+    public double validationLoss() { return position.validationLoss(); }
     public float[] outerState() { return outerState; }
+    /** The checkpoint this run was warm-started from, or null. */
+    public WarmStart warmStart() { return warmStart; }
+    public long unknownCharacters() { return unknownCharacters; }
 }

@@ -1,6 +1,5 @@
 package io.sparkrnn.dist;
 
-import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.model.ModelSpec;
 import io.sparkrnn.train.LossSum;
@@ -14,7 +13,7 @@ public final class SnapshotEvaluation {
     private SnapshotEvaluation() { }
 
     public static LossSum evaluate(JavaSparkContext sc, RunConfig config, RunSnapshot snapshot) {
-        int replicas = config.get(Options.REPLICAS) > 0 ? config.get(Options.REPLICAS) : sc.defaultParallelism();
+        int replicas = TaskSlots.replicas(config, sc);
         PreparedCorpus corpus = CorpusPipeline.prepare(sc, config, replicas, snapshot.vocabulary());
         try {
             ModelSpec spec = ModelSpec.from(snapshot.config(), snapshot.vocabulary().size());

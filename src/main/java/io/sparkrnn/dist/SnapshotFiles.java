@@ -1,12 +1,8 @@
 package io.sparkrnn.dist;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkrnn.checkpoint.CheckpointContents;
+import io.sparkrnn.checkpoint.CheckpointException;
 import io.sparkrnn.checkpoint.CheckpointRef;
-import io.sparkrnn.config.ConfigLoader;
-import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.data.Vocabulary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -15,18 +11,19 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The files of a checkpoint: model.zip (DL4J ModelSerializer with updater state), vocab.json, state.json
- * (round, step count, seeds, best loss, the full config) and outer.bin (the outer optimizer's state).
+ * (see {@link StateJson}) and outer.bin (the outer optimizer's state). Reading checks the files against each
+ * other, so a checkpoint assembled from two different saves is refused.
  */
 public final class SnapshotFiles {
     public static final String MODEL = "model.zip";
     public static final String VOCABULARY = "vocab.json";
     public static final String STATE = "state.json";
     public static final String OUTER = "outer.bin";
-    static final int FORMAT = 1;
 
     private SnapshotFiles() { }
 
@@ -34,17 +31,24 @@ public final class SnapshotFiles {
         return writer -> {
             writer.file(MODEL, out -> ModelSerializer.writeModel(snapshot.graph(), out, true));
             writer.file(VOCABULARY, out -> out.write(snapshot.vocabulary().toJson().getBytes(StandardCharsets.UTF_8)));
-            writer.file(STATE, out -> out.write(stateJson(snapshot).getBytes(StandardCharsets.UTF_8)));
+            writer.file(STATE, out -> out.write(StateJson.write(snapshot)));
             writer.file(OUTER, out -> writeFloats(snapshot.outerState(), out));
         };
     }
 
-    public static RunSnapshot read(CheckpointRef checkpoint) throws IOException {
-        JsonNode state = new ObjectMapper().readTree(checkpoint.readAll(STATE));
-        if (state == null || state.path("format").asInt() != FORMAT) {
-            throw new IOException("checkpoint " + checkpoint.uri() + " has no spark-rnn state.json of format " + FORMAT);
+    /** Reads and cross-checks a checkpoint; any failure is a CheckpointException naming it (exit code 4). */
+    public static RunSnapshot read(CheckpointRef checkpoint) throws CheckpointException {
+        try {
+            return readFiles(checkpoint);
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException("cannot read checkpoint " + checkpoint.uri() + ": " + e, e);
         }
-        RunConfig config = ConfigLoader.loadText(state.path("config").asText(), checkpoint.uri() + "/" + STATE, java.util.List.of());
+    }
+
+    private static RunSnapshot readFiles(CheckpointRef checkpoint) throws IOException {
+        StateJson.Contents state = readState(checkpoint);
         Vocabulary vocabulary = Vocabulary.fromJson(new String(checkpoint.readAll(VOCABULARY), StandardCharsets.UTF_8));
         ComputationGraph graph;
         try (InputStream in = checkpoint.open(MODEL)) {
@@ -54,41 +58,34 @@ public final class SnapshotFiles {
         try (InputStream in = checkpoint.open(OUTER)) {
             outer = readFloats(in);
         }
-        return new RunSnapshot(config, vocabulary, graph, state.path("round").asInt(), state.path("steps").asLong(),
-                state.path("replicas").asInt(), number(state, "bestValidationLoss"), number(state, "validationLoss"), outer);
+        requireConsistent(checkpoint, state, vocabulary, graph, outer);
+        return new RunSnapshot(state.config(), vocabulary, graph, state.position(), outer, state.warmStart(),
+                state.unknownCharacters());
     }
 
-    private static String stateJson(RunSnapshot snapshot) throws IOException {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("round", snapshot.round());
-        root.put("steps", snapshot.steps());
-        root.put("replicas", snapshot.replicas());
-        root.put("seed", snapshot.config().get(io.sparkrnn.config.Options.SEED));
-        putNumber(root, "bestValidationLoss", snapshot.bestValidationLoss());
-        putNumber(root, "validationLoss", snapshot.validationLoss());
-        root.put("vocabularyFingerprint", snapshot.vocabulary().fingerprint());
-        root.put("vocabularySize", snapshot.vocabulary().size());
-        root.put("parameters", snapshot.graph().numParams());
-        root.put("config", snapshot.config().render());
-        return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    /** Only state.json: cheap enough to check that a folder is a spark-rnn checkpoint before copying it. */
+    public static StateJson.Contents readState(CheckpointRef checkpoint) throws IOException {
+        return StateJson.read(checkpoint.readAll(STATE), checkpoint.uri() + "/" + STATE);
     }
 
-    private static void putNumber(ObjectNode node, String name, double value) {
-        if (Double.isFinite(value)) {
-            node.put(name, value);
-        } else {
-            node.putNull(name);
+    private static void requireConsistent(CheckpointRef checkpoint, StateJson.Contents state, Vocabulary vocabulary,
+                                          ComputationGraph graph, float[] outer) throws CheckpointException {
+        String problem = null;
+        if (!vocabulary.fingerprint().equals(state.vocabularyFingerprint())) {
+            problem = VOCABULARY + " is not the vocabulary " + STATE + " names (fingerprint " + vocabulary.fingerprint()
+                    + ", expected " + state.vocabularyFingerprint() + ")";
+        } else if (graph.numParams() != state.parameters()) {
+            problem = MODEL + " has " + graph.numParams() + " parameters, " + STATE + " says " + state.parameters();
+        } else if (outer.length != state.outerStateValues()) {
+            problem = OUTER + " has " + outer.length + " values, " + STATE + " says " + state.outerStateValues();
+        }
+        if (problem != null) {
+            throw new CheckpointException("checkpoint " + checkpoint.uri() + " is inconsistent: " + problem
+                    + ". Its files come from different saves; use another checkpoint");
         }
     }
 
-    private static double number(JsonNode node, String name) {
-        JsonNode value = node.path(name);
-        return value.isNumber() ? value.asDouble() : Double.NaN;
-    }
-
-    private static void writeFloats(float[] values, java.io.OutputStream out) throws IOException {
+    private static void writeFloats(float[] values, OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         data.writeInt(values.length);
         for (float v : values) {
@@ -102,6 +99,10 @@ public final class SnapshotFiles {
         float[] values = new float[data.readInt()];
         for (int i = 0; i < values.length; i++) {
             values[i] = data.readFloat();
+        }
+        // Read to the end, so the verifying stream checks the file's checksum.
+        if (in.read() != -1) {
+            throw new IOException(OUTER + " has bytes after its " + values.length + " values");
         }
         return values;
     }

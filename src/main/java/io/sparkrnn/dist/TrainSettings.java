@@ -14,17 +14,26 @@ final class TrainSettings implements Serializable {
     final int localSteps;
     final double maxGradNorm;
     final long seed;
+    /** How a task binds ND4J to the GPU Spark assigned it (see {@link TaskDevice}). */
+    final DeviceBinder deviceBinder;
 
-    TrainSettings(int batchSize, int seqLength, int localSteps, double maxGradNorm, long seed) {
+    TrainSettings(int batchSize, int seqLength, int localSteps, double maxGradNorm, long seed,
+                  DeviceBinder deviceBinder) {
         this.batchSize = batchSize;
         this.seqLength = seqLength;
         this.localSteps = localSteps;
         this.maxGradNorm = maxGradNorm;
         this.seed = seed;
+        this.deviceBinder = deviceBinder;
     }
 
     static TrainSettings from(RunConfig config) {
+        return from(config, new Nd4jDeviceBinder());
+    }
+
+    static TrainSettings from(RunConfig config, DeviceBinder deviceBinder) {
         return new TrainSettings(config.get(Options.BATCH_SIZE), config.get(Options.SEQ_LENGTH),
-                config.get(Options.AVERAGING_FREQUENCY), config.get(Options.MAX_GRAD_NORM), config.get(Options.SEED));
+                config.get(Options.AVERAGING_FREQUENCY), config.get(Options.MAX_GRAD_NORM), config.get(Options.SEED),
+                deviceBinder);
     }
 }

@@ -6,7 +6,6 @@ import io.sparkrnn.checkpoint.CheckpointStore;
 import io.sparkrnn.config.ExitCodes;
 import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
-import io.sparkrnn.data.Vocabulary;
 import io.sparkrnn.metrics.ConsoleProgress;
 import io.sparkrnn.metrics.MetricsJournal;
 import io.sparkrnn.metrics.MetricsRow;
@@ -14,150 +13,193 @@ import io.sparkrnn.model.GraphFactory;
 import io.sparkrnn.model.ModelSpec;
 import io.sparkrnn.train.LossSum;
 import io.sparkrnn.train.TextSampler;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A whole training run, read top to bottom: open the run folder, prepare the corpus, start from scratch or
- * from the last checkpoint, then for each round train, evaluate, record and checkpoint when their triggers
- * fire, and finally show a sample.
+ * A whole training run, read top to bottom: open the run folder, decide where training starts (from scratch,
+ * the run's last checkpoint, or another run's checkpoint), prepare the corpus and the model, then for each
+ * round train, evaluate, record and checkpoint when their triggers fire, and finally show a sample.
  */
 public final class TrainingRun {
     private final JavaSparkContext sc;
     private final RunConfig config;
     private final boolean fresh;
+    private final String initFrom;
     private final ConsoleProgress progress;
+    private final DeviceBinder deviceBinder;
 
     public TrainingRun(JavaSparkContext sc, RunConfig config, boolean fresh, ConsoleProgress progress) {
+        this(sc, config, fresh, null, progress);
+    }
+
+    /**
+     * @param fresh refuse a run folder that already holds a run
+     * @param initFrom checkpoint or run URI to warm-start a new run from, or null
+     */
+    public TrainingRun(JavaSparkContext sc, RunConfig config, boolean fresh, String initFrom, ConsoleProgress progress) {
+        this(sc, config, fresh, initFrom, progress, new Nd4jDeviceBinder());
+    }
+
+    /** With another way to bind replicas to their GPUs than ND4J's own (tests on machines without GPUs). */
+    public TrainingRun(JavaSparkContext sc, RunConfig config, boolean fresh, String initFrom, ConsoleProgress progress,
+                       DeviceBinder deviceBinder) {
         this.sc = sc;
         this.config = config;
         this.fresh = fresh;
+        this.initFrom = initFrom == null ? null : new Path(initFrom).toString();
         this.progress = progress;
+        this.deviceBinder = deviceBinder;
     }
 
     public TrainingSummary run() throws IOException {
-        int replicas = config.get(Options.REPLICAS) > 0 ? config.get(Options.REPLICAS) : sc.defaultParallelism();
         CheckpointStore store = openStore();
-        Optional<RunSnapshot> resumed = resumePoint(store);
-
-        PreparedCorpus corpus = CorpusPipeline.prepare(sc, config, replicas, resumed.map(RunSnapshot::vocabulary).orElse(null));
-        ModelSpec spec = ModelSpec.from(config, corpus.vocabulary().size());
-        ComputationGraph graph = resumed.map(RunSnapshot::graph).orElseGet(() -> GraphFactory.build(spec));
-        requireSameShape(spec, graph, resumed);
-        MasterState state = new MasterState(graph.params().dup(), updaterStateOf(graph).dup(),
-                resumed.map(RunSnapshot::round).orElse(0), resumed.map(RunSnapshot::steps).orElse(0L));
-        resumed.ifPresent(s -> state.restoreBest(s.bestValidationLoss()));
-        OuterOptimizer outer = OuterOptimizer.from(config);
-        resumed.ifPresent(s -> outer.restore(s.outerState()));
-
-        TrainSettings settings = TrainSettings.from(config);
-        ParameterAveragingMaster master = new ParameterAveragingMaster(sc, spec, settings, outer,
-                config.get(Options.MAX_UPDATE_NORM));
-        DistributedEvaluator evaluator = new DistributedEvaluator(sc, spec, settings);
-        MetricsJournal journal = MetricsJournal.open(store.runUri(), sc.hadoopConfiguration(), state.round());
-        int rounds = config.get(Options.ROUNDS);
-        RoundTrigger evaluation = new RoundTrigger(config.get(Options.EVAL_EVERY), rounds);
-        RoundTrigger checkpoint = new RoundTrigger(config.get(Options.CHECKPOINT_EVERY), rounds);
-        announce(spec, corpus, replicas, store, state);
-
-        String lastCheckpoint = resumed.isPresent() ? store.latest().map(CheckpointRef::uri).orElse(null) : null;
-        long started = System.nanoTime();
-        int firstRound = state.round() + 1;
-        while (state.round() < rounds) {
-            describeJobs(state.round() + 1, rounds);
-            RoundOutcome outcome = Dl4jEngine.selected(config)
-                    ? Dl4jEngine.runAllRounds(sc, graph, spec, corpus.train(), settings, replicas, state, rounds)
-                    : master.runRound(state, corpus.train());
-            LossSum validation = evaluation.firesAt(outcome.round)
-                    ? outcome.phases.time("evaluation", () -> evaluator.evaluate(corpus.validation(), state.params()))
-                    : null;
-            if (validation != null) {
-                state.recordValidationLoss(validation.meanLoss());
-            }
-            if (checkpoint.firesAt(outcome.round)) {
-                lastCheckpoint = outcome.phases.time("checkpoint", () -> save(store, graph, state, corpus.vocabulary(),
-                        replicas, outer, validation));
-            }
-            MetricsRow row = RoundRows.of(config, outcome, validation);
-            journal.append(row);
-            double elapsed = (System.nanoTime() - started) / 1e9;
-            int done = outcome.round - firstRound + 1;
-            progress.round(row, rounds, elapsed / done * (rounds - outcome.round));
-        }
-
-        String sample = sample(graph, state, corpus.vocabulary());
-        corpus.release();
-        return new TrainingSummary(store.runUri(), lastCheckpoint, journal.rows(), sample, state);
+        StartingPoint start = startingPoint(store);
+        progress.info(start.describe(store.runUri()));
+        Session run = prepare(store, start);
+        announce(run);
+        String lastCheckpoint = trainRounds(run);
+        String sample = sample(run);
+        run.corpus.release();
+        return new TrainingSummary(store.runUri(), lastCheckpoint, run.journal.rows(), sample, run.state);
     }
 
+    /** The run folder, checked writable now rather than at the first checkpoint, hours into training. */
     private CheckpointStore openStore() {
         try {
             CheckpointStore store = CheckpointStore.open(config.get(Options.CHECKPOINT_ROOT), config.get(Options.RUN_ID),
-                    sc.hadoopConfiguration(), new CheckpointPolicy(config.get(Options.CHECKPOINT_KEEP), "750", "640"));
+                    sc.hadoopConfiguration(), policy());
+            store.checkWritable();
             if (fresh && store.exists()) {
                 throw new RunError(ExitCodes.RUN_CONFLICT, "run folder " + store.runUri() + " already holds a run and --fresh "
                         + "was given; choose another run.id, delete the folder, or drop --fresh to resume it");
             }
-            store.checkWritable();
             return store;
         } catch (IOException e) {
             throw new RunError(ExitCodes.CHECKPOINT, e.getMessage(), e);
         }
     }
 
-    private Optional<RunSnapshot> resumePoint(CheckpointStore store) throws IOException {
+    private CheckpointPolicy policy() {
+        return new CheckpointPolicy(config.get(Options.CHECKPOINT_KEEP), config.get(Options.CHECKPOINT_DIR_PERMISSION),
+                config.get(Options.CHECKPOINT_FILE_PERMISSION));
+    }
+
+    /** The run's own latest checkpoint if it has one, else the --init-from checkpoint, else scratch. */
+    private StartingPoint startingPoint(CheckpointStore store) throws IOException {
         Optional<CheckpointRef> latest = store.latest();
-        if (latest.isEmpty()) {
-            return Optional.empty();
+        if (latest.isPresent()) {
+            RunSnapshot own = SnapshotFiles.read(latest.get());
+            requireSameWarmStart(own, store);
+            return StartingPoint.resume(own, latest.get().uri());
         }
-        progress.info("resuming " + store.runUri() + " from " + latest.get().uri());
-        return Optional.of(SnapshotFiles.read(latest.get()));
-    }
-
-    private static void requireSameShape(ModelSpec spec, ComputationGraph graph, Optional<RunSnapshot> resumed) {
-        ComputationGraph expected = GraphFactory.build(spec);
-        if (resumed.isPresent() && expected.numParams() != graph.numParams()) {
-            throw new RunError(ExitCodes.CHECKPOINT, "the checkpoint's model has " + graph.numParams() + " parameters but "
-                    + "the config describes " + spec + " with " + expected.numParams() + "; resume with the model.* "
-                    + "settings the run started with, or start a new run.id");
+        if (initFrom == null) {
+            return StartingPoint.fresh();
         }
+        CheckpointRef source = CheckpointRef.resolve(initFrom, sc.hadoopConfiguration());
+        RunSnapshot snapshot = SnapshotFiles.read(source);
+        return StartingPoint.warmStart(snapshot, new WarmStart(initFrom, source.uri(), snapshot.round()));
     }
 
-    private static INDArray updaterStateOf(ComputationGraph graph) {
-        INDArray state = graph.getUpdater().getStateViewArray();
-        return state == null ? graph.params().like().reshape(0) : state;
+    /**
+     * With --init-from, an existing run is only resumed if it was warm-started from that same URI: then running
+     * the same command again after a crash continues the run. Anything else would silently ignore --init-from.
+     */
+    private void requireSameWarmStart(RunSnapshot own, CheckpointStore store) {
+        if (initFrom == null) {
+            return;
+        }
+        WarmStart recorded = own.warmStart();
+        if (recorded != null && recorded.uri().equals(initFrom)) {
+            progress.info("the run was warm-started from " + initFrom + " before; resuming it");
+            return;
+        }
+        throw new RunError(ExitCodes.RUN_CONFLICT, "run folder " + store.runUri() + " already holds a run started "
+                + (recorded == null ? "from scratch" : "from " + recorded.uri()) + ", and --init-from " + initFrom
+                + " only starts new runs; choose a new run.id, or drop --init-from to resume the run");
     }
 
-    private String save(CheckpointStore store, ComputationGraph graph, MasterState state, Vocabulary vocabulary,
-                        int replicas, OuterOptimizer outer, LossSum validation) {
-        graph.setParams(state.params());
+    /** Corpus, model, driver state and the objects every round uses. */
+    private Session prepare(CheckpointStore store, StartingPoint start) throws IOException {
+        int replicas = TaskSlots.replicas(config, sc);
+        PreparedCorpus corpus = CorpusPipeline.prepare(sc, config, replicas, start.vocabulary());
+        start.requireCompatible(config, corpus, replicas).forEach(warning -> progress.summary("warning: " + warning));
+        ModelSpec spec = ModelSpec.from(config, corpus.vocabulary().size());
+        ComputationGraph graph = GraphFactory.build(spec);
+        MasterState state = start.restoreInto(graph);
+        MetricsJournal journal = MetricsJournal.open(store.runUri(), sc.hadoopConfiguration(), state.round(),
+                policy().filePermission());
+        return new Session(store, start, corpus, replicas, spec, graph, state, start.outerOptimizer(config), journal);
+    }
+
+    /** The round loop; returns the last checkpoint written (or resumed from). */
+    private String trainRounds(Session run) {
+        TrainSettings settings = TrainSettings.from(config, deviceBinder);
+        ParameterAveragingMaster master = new ParameterAveragingMaster(sc, run.spec, settings, run.outer,
+                config.get(Options.MAX_UPDATE_NORM));
+        DistributedEvaluator evaluator = new DistributedEvaluator(sc, run.spec, settings);
+        int rounds = config.get(Options.ROUNDS);
+        RoundTrigger evaluation = new RoundTrigger(config.get(Options.EVAL_EVERY), rounds);
+        RoundTrigger checkpoint = new RoundTrigger(config.get(Options.CHECKPOINT_EVERY), rounds);
+
+        String lastCheckpoint = run.start.resumedCheckpoint();
+        long started = System.nanoTime();
+        int firstRound = run.state.round() + 1;
+        while (run.state.round() < rounds) {
+            describeJobs(run.state.round() + 1, rounds);
+            RoundOutcome outcome = Dl4jEngine.selected(config)
+                    ? Dl4jEngine.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
+                    : master.runRound(run.state, run.corpus.train());
+            LossSum validation = evaluation.firesAt(outcome.round)
+                    ? outcome.phases.time("evaluation", () -> evaluator.evaluate(run.corpus.validation(), run.state.params()))
+                    : null;
+            if (validation != null) {
+                run.state.recordValidationLoss(validation.meanLoss());
+            }
+            if (checkpoint.firesAt(outcome.round)) {
+                lastCheckpoint = outcome.phases.time("checkpoint", () -> save(run, validation));
+            }
+            MetricsRow row = RoundRows.of(config, outcome, validation, run.corpus.unknownCharacters());
+            run.journal.append(row);
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            int done = outcome.round - firstRound + 1;
+            progress.round(row, rounds, elapsed / done * (rounds - outcome.round));
+        }
+        return lastCheckpoint;
+    }
+
+    private String save(Session run, LossSum validation) {
+        MasterState state = run.state;
+        run.graph.setParams(state.params());
         if (state.updaterState().length() > 0) {
-            graph.getUpdater().getStateViewArray().assign(state.updaterState());
+            run.graph.getUpdater().getStateViewArray().assign(state.updaterState());
         }
-        graph.getConfiguration().setIterationCount(Math.toIntExact(state.steps()));
+        run.graph.getConfiguration().setIterationCount(Math.toIntExact(state.steps()));
         double validationLoss = validation == null ? Double.NaN : validation.meanLoss();
-        RunSnapshot snapshot = new RunSnapshot(config, vocabulary, graph, state.round(), state.steps(), replicas,
-                state.bestValidationLoss(), validationLoss, outer.state());
+        TrainingPosition position = new TrainingPosition(state.round(), state.steps(), run.replicas,
+                state.bestValidationLoss(), validationLoss);
+        RunSnapshot snapshot = new RunSnapshot(config, run.corpus.vocabulary(), run.graph, position, run.outer.state(),
+                run.start.warmStartRecord(), run.corpus.unknownCharacters());
         try {
-            return store.save(state.round(), validationLoss, SnapshotFiles.contents(snapshot)).uri();
+            return run.store.save(state.round(), validationLoss, SnapshotFiles.contents(snapshot)).uri();
         } catch (IOException e) {
             throw new RunError(ExitCodes.CHECKPOINT, "cannot write checkpoint of round " + state.round() + " to "
-                    + store.runUri() + ": " + e.getMessage(), e);
+                    + run.store.runUri() + ": " + e.getMessage(), e);
         }
     }
 
-    private String sample(ComputationGraph graph, MasterState state, Vocabulary vocabulary) {
+    private String sample(Session run) {
         int length = config.get(Options.SAMPLE_LENGTH);
         if (length == 0) {
             return "";
         }
-        graph.setParams(state.params());
-        return new TextSampler(graph, vocabulary).sample(config.get(Options.SAMPLE_PROMPT), length,
+        run.graph.setParams(run.state.params());
+        return new TextSampler(run.graph, run.corpus.vocabulary()).sample(config.get(Options.SAMPLE_PROMPT), length,
                 config.get(Options.SAMPLE_TEMPERATURE), config.get(Options.SEED));
     }
 
@@ -166,15 +208,49 @@ public final class TrainingRun {
                 String.format(Locale.ROOT, "spark-rnn %s · round %d/%d", config.get(Options.RUN_ID), round, rounds), false);
     }
 
-    private void announce(ModelSpec spec, PreparedCorpus corpus, int replicas, CheckpointStore store, MasterState state) {
+    private void announce(Session run) {
         progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters, %.1f MFLOP per trained token",
-                spec, GraphFactory.build(spec).numParams(), spec.trainingFlopsPerToken() / 1e6));
+                run.spec, run.graph.numParams(), run.spec.trainingFlopsPerToken() / 1e6));
         progress.info(String.format(Locale.ROOT, "data: vocabulary %d, %,d training and %,d validation windows of %d, "
-                        + "%d replicas, %d steps of %d per round%s",
-                corpus.vocabulary().size(), corpus.trainWindows(), corpus.validationWindows(),
-                config.get(Options.SEQ_LENGTH), replicas, config.get(Options.AVERAGING_FREQUENCY),
-                config.get(Options.BATCH_SIZE),
-                corpus.unknownCharacters() > 0 ? ", " + corpus.unknownCharacters() + " characters as <unk>" : ""));
-        progress.info("run: " + store.runUri() + (state.round() > 0 ? " (from round " + state.round() + ")" : ""));
+                        + "%d replicas, %d steps of %d per round",
+                run.corpus.vocabulary().size(), run.corpus.trainWindows(), run.corpus.validationWindows(),
+                config.get(Options.SEQ_LENGTH), run.replicas, config.get(Options.AVERAGING_FREQUENCY),
+                config.get(Options.BATCH_SIZE)));
+        if (run.corpus.unknownCharacters() > 0) {
+            // Printed in quiet mode too: a pipeline's log should show that the model cannot see part of its corpus.
+            progress.summary(String.format(Locale.ROOT, "unknown characters: %,d corpus characters are not in the "
+                    + "vocabulary and were read as <unk>", run.corpus.unknownCharacters()));
+        }
+        progress.info("run: " + run.store.runUri() + (run.state.round() > 0 ? " (from round " + run.state.round() + ")" : ""));
+        if (run.state.round() >= config.get(Options.ROUNDS)) {
+            progress.summary("the run has already trained " + run.state.round() + " rounds (train.rounds = "
+                    + config.get(Options.ROUNDS) + "): nothing to train; raise train.rounds to continue it");
+        }
+    }
+
+    /** The objects of one run that every round uses. */
+    private static final class Session {
+        final CheckpointStore store;
+        final StartingPoint start;
+        final PreparedCorpus corpus;
+        final int replicas;
+        final ModelSpec spec;
+        final ComputationGraph graph;
+        final MasterState state;
+        final OuterOptimizer outer;
+        final MetricsJournal journal;
+
+        Session(CheckpointStore store, StartingPoint start, PreparedCorpus corpus, int replicas, ModelSpec spec,
+                ComputationGraph graph, MasterState state, OuterOptimizer outer, MetricsJournal journal) {
+            this.store = store;
+            this.start = start;
+            this.corpus = corpus;
+            this.replicas = replicas;
+            this.spec = spec;
+            this.graph = graph;
+            this.state = state;
+            this.outer = outer;
+            this.journal = journal;
+        }
     }
 }

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,18 +27,25 @@ public final class MetricsJournal {
 
     private final FileContext files;
     private final Path path;
+    private final FsPermission permission;
     private final List<MetricsRow> rows = new ArrayList<>();
 
-    private MetricsJournal(FileContext files, Path path) {
+    private MetricsJournal(FileContext files, Path path, FsPermission permission) {
         this.files = files;
         this.path = path;
+        this.permission = permission;
     }
 
-    /** Opens the journal of a run folder, keeping the rows of rounds up to {@code keepThroughRound}. */
-    public static MetricsJournal open(String runUri, Configuration conf, int keepThroughRound) throws IOException {
+    /**
+     * Opens the journal of a run folder, keeping the rows of rounds up to {@code keepThroughRound}.
+     *
+     * @param permission of the file, set explicitly so that the umask cannot widen it
+     */
+    public static MetricsJournal open(String runUri, Configuration conf, int keepThroughRound, FsPermission permission)
+            throws IOException {
         Path path = new Path(runUri, FILE_NAME);
         FileContext files = FileContext.getFileContext(path.toUri(), conf);
-        MetricsJournal journal = new MetricsJournal(files, path);
+        MetricsJournal journal = new MetricsJournal(files, path, permission);
         if (files.util().exists(path)) {
             for (MetricsRow row : read(files, path)) {
                 if (row.number("round") <= keepThroughRound) {
@@ -62,7 +70,9 @@ public final class MetricsJournal {
     private void rewrite() throws IOException {
         Path temp = new Path(path.getParent(), "." + FILE_NAME + ".tmp-" + UUID.randomUUID());
         try (FSDataOutputStream out = files.create(temp, EnumSet.of(org.apache.hadoop.fs.CreateFlag.CREATE,
-                org.apache.hadoop.fs.CreateFlag.OVERWRITE), Options.CreateOpts.createParent())) {
+                org.apache.hadoop.fs.CreateFlag.OVERWRITE), Options.CreateOpts.createParent(),
+                Options.CreateOpts.perms(permission))) {
+            files.setPermission(temp, permission);
             for (MetricsRow row : rows) {
                 out.write((row.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
             }

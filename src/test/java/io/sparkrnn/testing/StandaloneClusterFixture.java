@@ -386,16 +386,33 @@ public final class StandaloneClusterFixture implements AutoCloseable {
 
     String name = request.name != null ? request.name
         : request.mainClass.substring(request.mainClass.lastIndexOf('.') + 1);
+    return launchDriver(name, cmd, request.env, request.timeout);
+  }
+
+  /**
+   * Runs a submit command of one's own, e.g. a deploy/ script, as a driver of this cluster: the same
+   * environment (SPARK_HOME, SPARK_SCALA_VERSION, SPARK_LOCAL_IP, OMP_NUM_THREADS=1) plus {@code env}, the
+   * same log file (submit-N-NAME.log), timeout and cleanup as {@link #submitAsync}. The command must
+   * pass the master ({@link #masterUrl()}) and spark.driver.host=127.0.0.1 itself.
+   */
+  public Submission submitCommand(String name, List<String> command, Map<String, String> env, Duration timeout)
+      throws IOException {
+    ensureOpen();
+    return launchDriver(name, command, env, timeout);
+  }
+
+  private Submission launchDriver(String name, List<String> cmd, Map<String, String> env, Duration timeout)
+      throws IOException {
     Path log = workDir.resolve("submit-" + submissions.incrementAndGet() + "-" + name + ".log");
     Files.writeString(log.resolveSibling(log.getFileName() + ".cmd"), String.join(" ", cmd) + "\n");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     sparkEnvironment(pb.environment());
-    pb.environment().putAll(request.env);
+    pb.environment().putAll(env);
     Process p = pb.start();
     processes.add(p);
     observedPids.add(p.pid());
-    return new Submission(this, p, log, request.timeout);
+    return new Submission(this, p, log, timeout);
   }
 
   // ------------------------------------------------------------------------------ accessors

@@ -1,10 +1,10 @@
 package io.sparkrnn.cli
 
 import io.sparkrnn.config.ExitCodes
-import io.sparkrnn.testkit.TestCorpora
+import io.sparkrnn.testkit.{InProcessCli, TestCorpora}
 import org.scalatest.funsuite.AnyFunSuite
 
-import java.io.{ByteArrayOutputStream, File, PrintStream}
+import java.io.File
 import java.nio.charset.StandardCharsets
 import java.nio.file.{Files, Path}
 import java.util.concurrent.TimeUnit
@@ -30,15 +30,7 @@ class CliSuite extends AnyFunSuite {
   }
 
   /** Runs `sparkrnn args` in this JVM, capturing its standard output. */
-  private def runHere(args: String*): (Int, String) = {
-    val captured = new ByteArrayOutputStream()
-    val original = System.out
-    System.setOut(new PrintStream(captured, true, "UTF-8"))
-    try {
-      val code = Main.run(args: _*)
-      (code, captured.toString("UTF-8"))
-    } finally System.setOut(original)
-  }
+  private def runHere(args: String*): (Int, String) = InProcessCli.run(args: _*)
 
   test("configuration errors exit with code 2 before Spark starts and name the key") {
     val cases = Seq(

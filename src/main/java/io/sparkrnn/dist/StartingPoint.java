@@ -1,0 +1,137 @@
+package io.sparkrnn.dist;
+
+import io.sparkrnn.config.RunConfig;
+import io.sparkrnn.data.Vocabulary;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where a run starts. From scratch; from the run's own latest checkpoint (a resume: parameters, optimizer
+ * states, round, data cursor and best loss all continue, so the run ends exactly where the uninterrupted run
+ * would); or from another run's checkpoint (a warm start: its parameters and vocabulary, but round 0 and fresh
+ * optimizer states, because Adam's moments and step count describe the old run's gradients, not this one's).
+ */
+final class StartingPoint {
+    private enum Kind { FRESH, RESUME, WARM_START }
+
+    private final Kind kind;
+    private final RunSnapshot snapshot;
+    private final String checkpointUri;
+    private final WarmStart warmStart;
+
+    private StartingPoint(Kind kind, RunSnapshot snapshot, String checkpointUri, WarmStart warmStart) {
+        this.kind = kind;
+        this.snapshot = snapshot;
+        this.checkpointUri = checkpointUri;
+        this.warmStart = warmStart;
+    }
+
+    static StartingPoint fresh() {
+        return new StartingPoint(Kind.FRESH, null, null, null);
+    }
+
+    /** Continues the run from its own checkpoint; a warm-started run keeps the record of where it started. */
+    static StartingPoint resume(RunSnapshot own, String checkpointUri) {
+        return new StartingPoint(Kind.RESUME, own, checkpointUri, own.warmStart());
+    }
+
+    static StartingPoint warmStart(RunSnapshot source, WarmStart origin) {
+        return new StartingPoint(Kind.WARM_START, source, origin.checkpointUri(), origin);
+    }
+
+    /** The vocabulary to encode the corpus with, or null to build it from the corpus. */
+    Vocabulary vocabulary() {
+        return snapshot == null ? null : snapshot.vocabulary();
+    }
+
+    /** The checkpoint a resume continues from (the run's latest checkpoint until it saves a new one), or null. */
+    String resumedCheckpoint() {
+        return kind == Kind.RESUME ? checkpointUri : null;
+    }
+
+    /** Null for a run started from scratch. */
+    WarmStart warmStartRecord() {
+        return warmStart;
+    }
+
+    /**
+     * Refuses (exit 4) a checkpoint of another model shape, optimizer kind or vocabulary than the config and the
+     * corpus give, and returns warnings about changes that let a resume go on but not exactly.
+     */
+    List<String> requireCompatible(RunConfig config, PreparedCorpus corpus, int replicas) {
+        List<String> warnings = new ArrayList<>();
+        if (kind == Kind.FRESH) {
+            return warnings;
+        }
+        CheckpointCompatibility.requireSame(CheckpointCompatibility.SHAPE, snapshot.config(), config, checkpointUri,
+                "Use the checkpoint's model settings");
+        if (kind == Kind.WARM_START) {
+            return warnings;
+        }
+        CheckpointCompatibility.requireSame(CheckpointCompatibility.OPTIMIZER_STATE, snapshot.config(), config,
+                checkpointUri, "The optimizer states in the checkpoint only fit the optimizers that wrote them; "
+                        + "resume with them, or start a new run.id with --init-from " + checkpointUri);
+        if (warmStart == null) {
+            CheckpointCompatibility.requireSameVocabulary(snapshot.vocabulary(), corpus.corpusVocabulary(), checkpointUri);
+        }
+        List<String> changed = CheckpointCompatibility.changedSettings(snapshot.config(), config);
+        if (!changed.isEmpty()) {
+            warnings.add("resuming with changed settings (" + String.join(", ", changed) + "): training continues, "
+                    + "but not exactly as the uninterrupted run would have");
+        }
+        if (snapshot.replicas() != replicas) {
+            warnings.add("resuming with " + replicas + " replicas instead of " + snapshot.replicas() + ": the windows are "
+                    + "dealt to replicas anew, so training continues, but not exactly as the uninterrupted run would have");
+        }
+        return warnings;
+    }
+
+    /**
+     * Loads the starting parameters (and, for a resume, the averaged replica optimizer state) into {@code graph},
+     * built from the current config, and returns the driver's state for the first round.
+     */
+    MasterState restoreInto(ComputationGraph graph) {
+        if (kind != Kind.FRESH) {
+            graph.setParams(snapshot.graph().params());
+        }
+        INDArray updater = updaterStateOf(graph);
+        if (kind == Kind.RESUME && updater.length() > 0) {
+            updater.assign(snapshot.graph().getUpdater().getStateViewArray());
+        }
+        if (kind != Kind.RESUME) {
+            return new MasterState(graph.params().dup(), updater.dup(), 0, 0);
+        }
+        MasterState state = new MasterState(graph.params().dup(), updater.dup(), snapshot.round(), snapshot.steps());
+        state.restoreBest(snapshot.bestValidationLoss());
+        return state;
+    }
+
+    OuterOptimizer outerOptimizer(RunConfig config) {
+        OuterOptimizer outer = OuterOptimizer.from(config);
+        if (kind == Kind.RESUME) {
+            outer.restore(snapshot.outerState());
+        }
+        return outer;
+    }
+
+    /** One line for the console: where training starts. */
+    String describe(String runUri) {
+        switch (kind) {
+            case RESUME:
+                return "resuming " + runUri + " from " + checkpointUri + " (round " + snapshot.round() + ")";
+            case WARM_START:
+                return "warm start of " + runUri + " from " + checkpointUri + " (trained " + snapshot.round()
+                        + " rounds): its parameters and vocabulary, round 0 and fresh optimizer states";
+            default:
+                return "new run " + runUri;
+        }
+    }
+
+    static INDArray updaterStateOf(ComputationGraph graph) {
+        INDArray state = graph.getUpdater().getStateViewArray();
+        return state == null ? graph.params().like().reshape(0) : state;
+    }
+}
