@@ -101,7 +101,15 @@ public final class BenchHarness {
                         "warmup=" + settings.warmupSteps(), "rounds=" + settings.rounds(),
                         "steps=" + settings.stepsPerRound(), "dl4jLayer=" + c.name.equals("a")));
                 args.addAll(variant.args);
-                Map<String, Object> r = children.run("replica-" + c.name + "-" + variant.id, variant.env, args, 60).get(0);
+                Map<String, Object> r;
+                try {
+                    r = children.run("replica-" + c.name + "-" + variant.id, variant.env, args,
+                            settings.childTimeoutMinutes()).get(0);
+                } catch (java.io.IOException e) {
+                    report.line("| %s | %s | failed: %s | %s |", c.name, variant.label,
+                            e.getMessage().split("\n")[0], LoadAverage.now());
+                    continue;
+                }
                 r.put("threadCount", variant.label);
                 byCase.computeIfAbsent(c.name, k -> new ArrayList<>()).add(r);
                 replicaLine(r);
@@ -121,7 +129,9 @@ public final class BenchHarness {
         report.line("");
         report.line("Each at its best thread setting:");
         for (ReplicaCase c : cases) {
-            bestLine(c, byCase.get(c.name));
+            if (byCase.containsKey(c.name)) {
+                bestLine(c, byCase.get(c.name));
+            }
         }
     }
 
@@ -235,6 +245,17 @@ public final class BenchHarness {
     }
 
     private List<ThreadVariant> threadVariants() {
+        List<ThreadVariant> variants = new ArrayList<>();
+        for (ThreadVariant v : allThreadVariants()) {
+            if (settings.threads.isEmpty() || settings.threads.contains(v.label.replaceAll("^\\d+ ?", ""))
+                    || settings.threads.contains(v.label)) {
+                variants.add(v);
+            }
+        }
+        return variants;
+    }
+
+    private List<ThreadVariant> allThreadVariants() {
         List<ThreadVariant> variants = new ArrayList<>();
         variants.add(new ThreadVariant("1t", "1", "OMP_NUM_THREADS=1", env("1"), List.of()));
         if (cores > 1) {

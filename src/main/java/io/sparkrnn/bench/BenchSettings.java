@@ -14,14 +14,24 @@ public final class BenchSettings {
     final boolean quick;
     final Set<Section> sections;
     final List<String> cases;
+    final List<String> threads;
     final File logDir;
 
-    public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, File logDir) {
+    /**
+     * @param threads thread settings of the replica section: "1", "omp", "blas" (empty: all)
+     */
+    public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, List<String> threads, File logDir) {
         this.quick = quick;
         this.sections = sections.isEmpty() ? EnumSet.allOf(Section.class) : EnumSet.copyOf(sections);
         this.cases = cases;
+        this.threads = threads;
         this.logDir = logDir;
         cases.forEach(ReplicaCase::byName);
+        for (String t : threads) {
+            if (!List.of("1", "omp", "blas").contains(t)) {
+                throw new IllegalArgumentException("unknown thread setting '" + t + "'; use 1, omp or blas");
+            }
+        }
     }
 
     /** Parses a section name as the command line gives it (case-insensitive). */
@@ -34,6 +44,8 @@ public final class BenchSettings {
     }
 
     int gemmRepeats() { return quick ? 2 : 5; }
+    /** A child that takes longer than this is reported as failed and the harness goes on. */
+    long childTimeoutMinutes() { return quick ? 20 : 60; }
     double gemmSeconds() { return quick ? 0.5 : 1.0; }
     int warmupSteps() { return quick ? 1 : 2; }
     int rounds() { return quick ? 2 : 4; }

@@ -31,6 +31,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "d (4 x lstm 256 dense); default: all.")
     List<String> cases = new ArrayList<>();
 
+    @Option(names = "--threads", split = ",", paramLabel = "NAME",
+            description = "Thread settings of the replica section: 1 (OMP_NUM_THREADS=1), omp (OMP_NUM_THREADS=cores), "
+                    + "blas (OMP_NUM_THREADS=1, OpenBLAS threads = cores at run time); default: all.")
+    List<String> threads = new ArrayList<>();
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the report to this file.")
     File out;
 
@@ -45,13 +50,14 @@ final class BenchCommand implements Callable<Integer> {
             for (String name : sections) {
                 chosen.add(BenchSettings.section(name));
             }
-            settings = new BenchSettings(quick, chosen, cases, logs.getAbsoluteFile());
+            settings = new BenchSettings(quick, chosen, cases, threads, logs.getAbsoluteFile());
         } catch (IllegalArgumentException e) {
             throw new ConfigError("bench options", e.getMessage());
         }
         String commandLine = "sparkrnn bench" + (quick ? " --quick" : "")
                 + (sections.isEmpty() ? "" : " --sections " + String.join(",", sections))
-                + (cases.isEmpty() ? "" : " --cases " + String.join(",", cases));
+                + (cases.isEmpty() ? "" : " --cases " + String.join(",", cases))
+                + (threads.isEmpty() ? "" : " --threads " + String.join(",", threads));
         new BenchHarness(settings, System.out).run(commandLine, out == null ? null : Path.of(out.getPath()));
         return ExitCodes.OK;
     }

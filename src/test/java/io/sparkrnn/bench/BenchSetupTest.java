@@ -39,18 +39,20 @@ class BenchSetupTest {
     }
 
     @Test
-    void unknownSectionOrCaseIsAConfigurationError() {
+    void unknownSectionCaseOrThreadSettingIsAConfigurationError() {
         PrintStream saved = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             assertEquals(ExitCodes.CONFIG, Main.run("bench", "--sections", "gemm,nope"));
             assertEquals(ExitCodes.CONFIG, Main.run("bench", "--cases", "z"));
+            assertEquals(ExitCodes.CONFIG, Main.run("bench", "--threads", "1,many"));
         } finally {
             System.setErr(saved);
         }
         String messages = err.toString(StandardCharsets.UTF_8);
         assertTrue(messages.contains("unknown section 'nope'; use gemm, replica or distributed"), messages);
         assertTrue(messages.contains("no workload named z; use a, b, c or d"), messages);
+        assertTrue(messages.contains("unknown thread setting 'many'; use 1, omp or blas"), messages);
     }
 }
