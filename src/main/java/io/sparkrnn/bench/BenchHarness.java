@@ -47,6 +47,8 @@ public final class BenchHarness {
                 + " windows of " + settings.gemmSeconds() + " s");
         List<String> args = List.of("gemm", "n=1024", "repeats=" + settings.gemmRepeats(),
                 "seconds=" + settings.gemmSeconds());
+        report.line("| setting | GFLOP/s | vs 1 thread | load |");
+        report.line("|---|---|---|---|");
         double one = gemmLine("1 thread", env("1"), args, Double.NaN);
         gemmLine(cores + " threads (OMP_NUM_THREADS=" + cores + ")", env(String.valueOf(cores)), args, one);
         Map<String, String> passive = env(String.valueOf(cores));
