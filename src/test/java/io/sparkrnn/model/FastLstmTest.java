@@ -9,9 +9,8 @@ import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,25 +32,12 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@link FastLstm} against DL4J's own LSTM (same parameters, same outputs, same gradients, same training steps) and
  * against finite differences in double precision (settings as in DL4J's LSTMGradientCheckTests).
  */
+@ExtendWith(RestoresDefaultDataTypes.class)
 class FastLstmTest {
 
     private static final double EPS = 1e-6;
     private static final double MAX_REL_ERROR = 1e-3;
     private static final double MIN_ABS_ERROR = 1e-8;
-
-    private DataType savedDefault;
-    private DataType savedFloatDefault;
-
-    @BeforeEach
-    void saveTypes() {
-        savedDefault = Nd4j.dataType();
-        savedFloatDefault = Nd4j.defaultFloatingPointType();
-    }
-
-    @AfterEach
-    void restoreTypes() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloatDefault);
-    }
 
     private static LSTM stock(int nIn, int nOut) {
         return new LSTM.Builder().nIn(nIn).nOut(nOut).activation(Activation.TANH).build();

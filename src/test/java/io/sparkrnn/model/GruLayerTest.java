@@ -12,9 +12,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
@@ -35,21 +34,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
+@ExtendWith(RestoresDefaultDataTypes.class)
 class GruLayerTest {
-
-    private DataType savedDefault;
-    private DataType savedFloatDefault;
-
-    @BeforeEach
-    void saveTypes() {
-        savedDefault = Nd4j.dataType();
-        savedFloatDefault = Nd4j.defaultFloatingPointType();
-    }
-
-    @AfterEach
-    void restoreTypes() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedFloatDefault);
-    }
 
     // ---------------------------------------------------------------- reference implementation
 
