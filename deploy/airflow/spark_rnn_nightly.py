@@ -69,6 +69,18 @@ TRAIN_ARGS = ["train", "--conf", CONF, "--set", f"checkpoint.root={ROOT}", "--se
               "--set", f"data.corpus={CORPUS}", "--set", "log.quiet=true"]
 
 
+def train_task(task_id, extra_args):
+    """`sparkrnn train` through spark-submit; a retry resumes tonight's run from its last checkpoint."""
+    return SparkSubmitOperator(
+        task_id=task_id,
+        conn_id="spark_rnn",
+        application=JAR,
+        java_class=MAIN_CLASS,
+        conf=SPARK_CONF,
+        application_args=TRAIN_ARGS + extra_args,
+    )
+
+
 def choose_start(ti):
     exists = ti.xcom_pull(task_ids="production_exists")
     return "train_warm_start" if exists == "yes" else "train_first_model"
@@ -90,22 +102,8 @@ with DAG(
         do_xcom_push=True,
     )
     choose = BranchPythonOperator(task_id="choose_start", python_callable=choose_start)
-    train_warm_start = SparkSubmitOperator(
-        task_id="train_warm_start",
-        conn_id="spark_rnn",
-        application=JAR,
-        java_class=MAIN_CLASS,
-        conf=SPARK_CONF,
-        application_args=TRAIN_ARGS + ["--init-from", PRODUCTION],
-    )
-    train_first_model = SparkSubmitOperator(
-        task_id="train_first_model",
-        conn_id="spark_rnn",
-        application=JAR,
-        java_class=MAIN_CLASS,
-        conf=SPARK_CONF,
-        application_args=TRAIN_ARGS,
-    )
+    train_warm_start = train_task("train_warm_start", ["--init-from", PRODUCTION])
+    train_first_model = train_task("train_first_model", [])
     gate = BashOperator(
         task_id="gate",
         trigger_rule=TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS,  # after whichever train branch ran

@@ -19,7 +19,8 @@
 # Environment (all optional):
 #   SPARKRNN            how to run the CLI; default: deploy/sparkrnn (Spark local mode on this machine). On a
 #                       cluster, e.g. "spark-submit --master yarn --class io.sparkrnn.cli.Main /opt/spark-rnn/spark-rnn.jar"
-#   HDFS_DFS            how to run `hdfs dfs`; default: Hadoop's FsShell class from the project's class path
+#   HDFS_DFS            how to run `hdfs dfs`; default: Hadoop's FsShell class from the project's class path, with
+#                       $HADOOP_CONF_DIR (default: deploy/cron/hadoop-conf, an empty configuration) in front
 #   SPARKRNN_CONF       training config (default: conf/local.conf); the same every night, so that warm starts fit
 #   SPARKRNN_ROOT       checkpoint root, passed as checkpoint.root (default: runs, relative to the working folder)
 #   SPARKRNN_PRODUCTION the production folder (default: $SPARKRNN_ROOT/production)
@@ -45,8 +46,22 @@ hdfs_dfs() {
     ${HDFS_DFS} "$@"
   else
     "${sparkrnn[@]}" --version > /dev/null || return 1 # builds the project and its class path if needed
-    java -cp "$repo/target/spark-rnn.jar:$(cat "$repo/target/classpath.txt")" org.apache.hadoop.fs.FsShell "$@" 2> /dev/null
+    java -cp "${HADOOP_CONF_DIR:-$repo/deploy/cron/hadoop-conf}:$repo/target/spark-rnn.jar:$(cat "$repo/target/classpath.txt")" \
+      org.apache.hadoop.fs.FsShell "$@"
   fi
+}
+
+# `-test -e` answers 1 both for "missing" and for "could not ask" (no such host, bad configuration). Before a
+# missing production model lets the first model through without a gate, the file system must answer for its root.
+production_exists() {
+  hdfs_dfs -test -e "$production/LATEST" && return 0
+  local fs_root=/
+  [[ $production =~ ^([A-Za-z][A-Za-z0-9+.-]*://[^/]*)/ ]] && fs_root="${BASH_REMATCH[1]}/"
+  if ! hdfs_dfs -test -d "$fs_root"; then
+    log "cannot reach the file system of $production (hdfs dfs -test -d $fs_root failed); not training"
+    exit 1
+  fi
+  return 1
 }
 
 exec 9> "${SPARKRNN_LOCK:-/tmp/spark-rnn-nightly.lock}"
@@ -59,14 +74,14 @@ settings=(--set "checkpoint.root=$root" --set "run.id=$run_id")
 [ -n "${SPARKRNN_CORPUS:-}" ] && settings+=(--set "data.corpus=$SPARKRNN_CORPUS")
 for kv in ${SPARKRNN_SET:-}; do settings+=(--set "$kv"); done
 
-if hdfs_dfs -test -e "$production/LATEST"; then
+if production_exists; then
   has_production=yes
   start=(--init-from "$production")
   log "training $run_uri, warm start from $production (or resuming tonight's run if it exists)"
 else
   has_production=no
   start=()
-  log "no production model at $production yet: training $run_uri from scratch (or resuming it)"
+  log "no production model at $production yet: training $run_uri from scratch (or resuming it); it is promoted without a gate"
 fi
 
 "${sparkrnn[@]}" train --conf "$conf" "${settings[@]}" "${start[@]}"

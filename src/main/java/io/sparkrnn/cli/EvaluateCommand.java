@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Validation loss, perplexity and bits per character of a checkpoint on its held-out data.",
                 "With --baseline, a promotion gate: both models are evaluated on the same held-out data (the "
-                        + "candidate's corpus and split), and the exit code is 0 when the candidate's bits per "
-                        + "character exceed the baseline's by at most --max-regression, else 10."})
+                        + "candidate's corpus and split); the exit code is 0 when the candidate is better than the "
+                        + "baseline or worse by at most --max-regression bits per character, else 10."})
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "URI",
             description = "The candidate: a ckpt-N folder, or a run folder (its latest complete checkpoint).")

@@ -32,7 +32,7 @@ final class PromoteCommand implements Callable<Integer> {
     String checkpoint;
 
     @Option(names = "--to", required = true, paramLabel = "URI",
-            description = "The production folder, e.g. hdfs:///models/charlm/production; created if missing.")
+            description = "The production folder (any Hadoop URI, e.g. <checkpoint.root>/production); created if missing.")
     String to;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",

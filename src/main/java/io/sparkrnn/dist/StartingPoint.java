@@ -58,10 +58,10 @@ final class StartingPoint {
     }
 
     /**
-     * Refuses (exit 4) a checkpoint of another model shape, optimizer kind or vocabulary than the config and the
-     * corpus give, and returns warnings about changes that let a resume go on but not exactly.
+     * Refuses (exit 4) a checkpoint of another model shape or optimizer kind than the config gives, before any
+     * data is read, and returns warnings about changes that let a resume go on, but not exactly.
      */
-    List<String> requireCompatible(RunConfig config, PreparedCorpus corpus, int replicas) {
+    List<String> requireFits(RunConfig config, int replicas) {
         List<String> warnings = new ArrayList<>();
         if (kind == Kind.FRESH) {
             return warnings;
@@ -74,9 +74,6 @@ final class StartingPoint {
         CheckpointCompatibility.requireSame(CheckpointCompatibility.OPTIMIZER_STATE, snapshot.config(), config,
                 checkpointUri, "The optimizer states in the checkpoint only fit the optimizers that wrote them; "
                         + "resume with them, or start a new run.id with --init-from " + checkpointUri);
-        if (warmStart == null) {
-            CheckpointCompatibility.requireSameVocabulary(snapshot.vocabulary(), corpus.corpusVocabulary(), checkpointUri);
-        }
         List<String> changed = CheckpointCompatibility.changedSettings(snapshot.config(), config);
         if (!changed.isEmpty()) {
             warnings.add("resuming with changed settings (" + String.join(", ", changed) + "): training continues, "
@@ -87,6 +84,16 @@ final class StartingPoint {
                     + "dealt to replicas anew, so training continues, but not exactly as the uninterrupted run would have");
         }
         return warnings;
+    }
+
+    /**
+     * Refuses (exit 4) to resume a run whose vocabulary came from its corpus when the corpus now gives another
+     * one. A warm-started run keeps the vocabulary it started with, whatever its corpus holds.
+     */
+    void requireSameVocabulary(PreparedCorpus corpus) {
+        if (kind == Kind.RESUME && warmStart == null) {
+            CheckpointCompatibility.requireSameVocabulary(snapshot.vocabulary(), corpus.corpusVocabulary(), checkpointUri);
+        }
     }
 
     /**

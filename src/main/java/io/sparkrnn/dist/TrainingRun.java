@@ -127,8 +127,9 @@ public final class TrainingRun {
     /** Corpus, model, driver state and the objects every round uses. */
     private Session prepare(CheckpointStore store, StartingPoint start) throws IOException {
         int replicas = TaskSlots.replicas(config, sc);
+        start.requireFits(config, replicas).forEach(warning -> progress.summary("warning: " + warning));
         PreparedCorpus corpus = CorpusPipeline.prepare(sc, config, replicas, start.vocabulary());
-        start.requireCompatible(config, corpus, replicas).forEach(warning -> progress.summary("warning: " + warning));
+        start.requireSameVocabulary(corpus);
         ModelSpec spec = ModelSpec.from(config, corpus.vocabulary().size());
         ComputationGraph graph = GraphFactory.build(spec);
         MasterState state = start.restoreInto(graph);

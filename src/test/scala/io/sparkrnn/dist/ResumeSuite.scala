@@ -21,7 +21,8 @@ import scala.collection.JavaConverters._
 class ResumeSuite extends AnyFunSuite with LocalSpark {
   private lazy val dir: Path = TestCorpora.tempDir("resume-suite")
   private lazy val corpus: Path = TestCorpora.mobyDickPrefix(dir, 30000)
-  private lazy val hdfs = new MiniHdfs
+  private var started: Option[MiniHdfs] = None
+  private def hdfs: MiniHdfs = started.getOrElse { started = Some(new MiniHdfs); started.get }
   private val console = new ByteArrayOutputStream()
   private val progress = new ConsoleProgress(new PrintStream(console, true, "UTF-8"), false)
 
@@ -38,7 +39,7 @@ class ResumeSuite extends AnyFunSuite with LocalSpark {
     case (conf, (k, v)) => conf.set("spark.hadoop." + k, v)
   }
 
-  override def afterAll(): Unit = try super.afterAll() finally hdfs.stop()
+  override def afterAll(): Unit = try super.afterAll() finally started.foreach(_.stop())
 
   private def config(root: String, runId: String, rounds: Int, extra: (String, Any)*): RunConfig =
     RunConfigs(corpus, dir, (settings ++ Seq("checkpoint.root" -> root, "run.id" -> runId, "train.rounds" -> rounds) ++ extra): _*)
