@@ -15,6 +15,7 @@
 #    same list itself; older launchers do not, and a repeated --add-opens is harmless);
 #  - ND4J's memory limits (below) and spark.executor.memoryOverhead to match;
 #  - spark.executorEnv.OMP_NUM_THREADS (one ND4J/OpenMP thread per task slot by default);
+#  - a wait of up to 120 s for all executors before the first job (the replicas are counted then);
 #  - with --gpu, every property of deploy/conf/spark-defaults-gpu.conf (one GPU per replica).
 # Options given here come later and win; --conf spark.executor.extraJavaOptions=... would REPLACE
 # the ND4J limits: pass extra executor JVM options in EXECUTOR_JAVA_OPTS instead.
@@ -92,6 +93,10 @@ conf=(
   --conf "spark.executor.memory=${heap_mb}m"
   --conf "spark.executor.memoryOverhead=$(( offheap_mb + native_mb ))m"
   --conf "spark.executorEnv.OMP_NUM_THREADS=${OMP_THREADS:-1}"
+  # master.replicas = 0 counts the task slots once, when the run starts: wait for every executor
+  # first (on standalone this needs spark.cores.max; YARN/Kubernetes use spark.executor.instances).
+  --conf "spark.scheduler.minRegisteredResourcesRatio=1.0"
+  --conf "spark.scheduler.maxRegisteredResourcesWaitingTime=120s"
   --conf "spark.ui.showConsoleProgress=false"
 )
 if $gpu; then

@@ -34,6 +34,8 @@ final class TaskSlots {
         SparkContext sc = jsc.sc();
         int slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
         if (slots > 0) {
+            LOG.info("{} task slots on the registered executors (spark.default.parallelism: {})", slots,
+                    sc.defaultParallelism());
             return slots;
         }
         int fallback = sc.defaultParallelism();

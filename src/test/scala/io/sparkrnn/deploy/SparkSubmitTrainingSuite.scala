@@ -80,7 +80,7 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
     // The wrapper users run, sized for 1g Workers; it runs SparkSubmit from the fixture's SPARK_HOME.
     val command = Seq("bash", repo.resolve("deploy/spark-submit.sh").toString,
       "--master", cluster.masterUrl(), "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.port=0",
-      "--conf", "spark.cores.max=2", "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+      "--conf", "spark.cores.max=2",
       "--conf", "spark.hadoop.dfs.replication=1",
       "train", "--fresh", "--set", s"data.corpus=$corpus", "--set", s"checkpoint.root=$hdfs/runs",
       "--set", "run.id=submitted", "--set", "model.layers=1", "--set", "model.hiddenSize=32",
