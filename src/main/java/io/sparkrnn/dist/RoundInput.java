@@ -11,11 +11,14 @@ final class RoundInput implements Serializable {
     final long firstStep;
     final float[] params;
     final float[] updaterState;
+    /** The replicas' learning rate this round: lowered after rounds in which every replica went non-finite. */
+    final double learningRate;
 
-    RoundInput(int round, long firstStep, float[] params, float[] updaterState) {
+    RoundInput(int round, long firstStep, float[] params, float[] updaterState, double learningRate) {
         this.round = round;
         this.firstStep = firstStep;
         this.params = params;
         this.updaterState = updaterState;
+        this.learningRate = learningRate;
     }
 }

@@ -3,6 +3,8 @@ package io.sparkrnn.dist;
 import io.sparkrnn.checkpoint.CheckpointPolicy;
 import io.sparkrnn.checkpoint.CheckpointRef;
 import io.sparkrnn.checkpoint.CheckpointStore;
+import io.sparkrnn.checkpoint.RunLock;
+import io.sparkrnn.checkpoint.RunLockConflict;
 import io.sparkrnn.config.ExitCodes;
 import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
@@ -19,6 +21,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -41,8 +44,14 @@ public final class TrainingRun {
     }
 
     public TrainingSummary run() throws IOException {
-        int replicas = config.get(Options.REPLICAS) > 0 ? config.get(Options.REPLICAS) : sc.defaultParallelism();
         CheckpointStore store = openStore();
+        try (RunLock lock = lock(store)) {
+            return train(store, lock);
+        }
+    }
+
+    private TrainingSummary train(CheckpointStore store, RunLock lock) throws IOException {
+        int replicas = config.get(Options.REPLICAS) > 0 ? config.get(Options.REPLICAS) : sc.defaultParallelism();
         Optional<RunSnapshot> resumed = resumePoint(store);
 
         PreparedCorpus corpus = CorpusPipeline.prepare(sc, config, replicas, resumed.map(RunSnapshot::vocabulary).orElse(null));
@@ -56,8 +65,8 @@ public final class TrainingRun {
         resumed.ifPresent(s -> outer.restore(s.outerState()));
 
         TrainSettings settings = TrainSettings.from(config);
-        ParameterAveragingMaster master = new ParameterAveragingMaster(sc, spec, settings, outer,
-                config.get(Options.MAX_UPDATE_NORM));
+        NonFiniteRetries master = new NonFiniteRetries(new ParameterAveragingMaster(sc, spec, settings, outer,
+                config.get(Options.MAX_UPDATE_NORM)), config);
         DistributedEvaluator evaluator = new DistributedEvaluator(sc, spec, settings);
         MetricsJournal journal = MetricsJournal.open(store.runUri(), sc.hadoopConfiguration(), state.round());
         int rounds = config.get(Options.ROUNDS);
@@ -69,6 +78,7 @@ public final class TrainingRun {
         long started = System.nanoTime();
         int firstRound = state.round() + 1;
         while (state.round() < rounds) {
+            heartbeat(lock);
             describeJobs(state.round() + 1, rounds);
             RoundOutcome outcome = Dl4jEngine.selected(config)
                     ? Dl4jEngine.runAllRounds(sc, graph, spec, corpus.train(), settings, replicas, state, rounds)
@@ -110,6 +120,24 @@ public final class TrainingRun {
         }
     }
 
+    private RunLock lock(CheckpointStore store) {
+        try {
+            return RunLock.acquire(store, Duration.ofSeconds(config.get(Options.LOCK_STALE_SECONDS)));
+        } catch (RunLockConflict e) {
+            throw new RunError(ExitCodes.RUN_CONFLICT, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RunError(ExitCodes.CHECKPOINT, "cannot take the lock of run folder " + store.runUri() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void heartbeat(RunLock lock) {
+        try {
+            lock.heartbeat();
+        } catch (IOException e) {
+            throw new RunError(ExitCodes.RUN_CONFLICT, e.getMessage(), e);
+        }
+    }
+
     private Optional<RunSnapshot> resumePoint(CheckpointStore store) throws IOException {
         Optional<CheckpointRef> latest = store.latest();
         if (latest.isEmpty()) {
@@ -135,6 +163,7 @@ public final class TrainingRun {
 
     private String save(CheckpointStore store, ComputationGraph graph, MasterState state, Vocabulary vocabulary,
                         int replicas, OuterOptimizer outer, LossSum validation) {
+        FiniteCheck.require(state.params(), "parameters of round " + state.round());
         graph.setParams(state.params());
         if (state.updaterState().length() > 0) {
             graph.getUpdater().getStateViewArray().assign(state.updaterState());

@@ -13,12 +13,14 @@ public final class ReplicaTrainer {
     private final ComputationGraph graph;
     private final ModelSpec spec;
     private final GlobalClippingListener clipping;
+    private double learningRate;
 
     public ReplicaTrainer(ComputationGraph graph, ModelSpec spec, double maxGradNorm, int seqLength) {
         this.graph = graph;
         this.spec = spec;
         this.clipping = new GlobalClippingListener(maxGradNorm, seqLength);
         graph.setListeners(clipping);
+        this.learningRate = spec.updater().learningRate();
     }
 
     public ModelSpec spec() { return spec; }
@@ -32,6 +34,17 @@ public final class ReplicaTrainer {
             graph.getUpdater().getStateViewArray().assign(updaterState);
         }
         graph.getConfiguration().setIterationCount(Math.toIntExact(iteration));
+    }
+
+    /**
+     * Sets the updater's learning rate (the driver lowers it after a round in which every replica went
+     * non-finite). Only a change touches DL4J, which rebuilds its updater and keeps the state.
+     */
+    public void setLearningRate(double rate) {
+        if (Double.compare(rate, learningRate) != 0) {
+            graph.setLearningRate(rate);
+            learningRate = rate;
+        }
     }
 
     /** One local step; the batch's windows must have this trainer's sequence length. */

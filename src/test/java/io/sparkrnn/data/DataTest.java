@@ -31,8 +31,8 @@ class DataTest {
     }
 
     @Test
-    void blocksRestoreNewlinesAndHaveTheRequestedSize() {
-        List<String> blocks = TextBlocks.cut(List.of("hello", "world", "", "x").iterator(), 4);
+    void blocksJoinPiecesAndHaveTheRequestedSize() {
+        List<String> blocks = TextBlocks.cut(List.of("hello\n", "wor", "ld\n", "\n", "x\n").iterator(), 4);
         assertEquals(List.of("hell", "o\nwo", "rld\n", "\nx\n"), blocks);
         assertEquals("hello\nworld\n\nx\n", String.join("", blocks));
     }
