@@ -140,6 +140,7 @@ final class CorpusRecordReader implements RecordReader<LongWritable, Text> {
         if (peek() == 0xEF && fill(3) && (buffer[next + 1] & 0xFF) == 0xBB && (buffer[next + 2] & 0xFF) == 0xBF) {
             next += 3;
             pos += 3;
+            lineOpen = true; // the first line started at 0, before the mark, whatever the split's length
         }
     }
 

@@ -43,7 +43,7 @@ public final class ParameterAveragingMaster {
         PhaseTimes phases = new PhaseTimes();
         int round = state.round() + 1;
         Broadcast<RoundInput> input = phases.time("broadcast", () -> sc.broadcast(new RoundInput(round, state.steps(),
-                state.params().toFloatVector(), state.updaterState().toFloatVector(), learningRate)));
+                state.params().toFloatVector(), RoundInput.floats(state.updaterState()), learningRate)));
         ReplicaResult sum = phases.time("replicas", () -> InOrderAggregation.aggregate(shards,
                 new ReplicaTask(input, spec, settings), ReplicaResult.empty(), ReplicaResult::add));
         phases.time("cleanup", () -> input.destroy());

@@ -77,7 +77,7 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
             return ReplicaResult.nonFinite();
         }
         result.deltaSum = delta.toFloatVector();
-        result.updaterStateSum = trainer.updaterState().toFloatVector();
+        result.updaterStateSum = RoundInput.floats(trainer.updaterState());
         result.replicas = 1;
         result.maxEpoch = schedule.epochAt(round.firstStep + settings.localSteps);
         result.computeSeconds = (System.nanoTime() - started) / 1e9;

@@ -1,5 +1,7 @@
 package io.sparkrnn.dist;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import java.io.Serializable;
 
 /** What the driver broadcasts to every replica at the start of a round. */
@@ -20,5 +22,10 @@ final class RoundInput implements Serializable {
         this.params = params;
         this.updaterState = updaterState;
         this.learningRate = learningRate;
+    }
+
+    /** The values of a vector; an updater without state (SGD) has an empty one, which ND4J cannot export. */
+    static float[] floats(INDArray vector) {
+        return vector.length() == 0 ? new float[0] : vector.toFloatVector();
     }
 }

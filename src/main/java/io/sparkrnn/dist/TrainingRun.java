@@ -19,6 +19,7 @@ import io.sparkrnn.train.TextSampler;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -158,7 +159,7 @@ public final class TrainingRun {
 
     private static INDArray updaterStateOf(ComputationGraph graph) {
         INDArray state = graph.getUpdater().getStateViewArray();
-        return state == null ? graph.params().like().reshape(0) : state;
+        return state == null ? Nd4j.createFromArray(new float[0]) : state;
     }
 
     private String save(CheckpointStore store, ComputationGraph graph, MasterState state, Vocabulary vocabulary,

@@ -4,6 +4,7 @@ import io.sparkrnn.data.MiniBatch;
 import io.sparkrnn.model.ModelSpec;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One replica's local training: DL4J's forward/backward, our global-norm clip, DL4J's updater, one step per
@@ -61,6 +62,6 @@ public final class ReplicaTrainer {
     /** The live optimizer state vector (a view), empty for SGD. */
     public INDArray updaterState() {
         INDArray state = graph.getUpdater().getStateViewArray();
-        return state == null ? graph.params().like().reshape(0) : state;
+        return state == null ? Nd4j.createFromArray(new float[0]) : state;
     }
 }
