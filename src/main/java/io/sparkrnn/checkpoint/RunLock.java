@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -153,10 +152,8 @@ public final class RunLock implements AutoCloseable {
     }
 
     private void write(Path target, Holder holder) throws IOException {
-        try (FSDataOutputStream out = fs.create(target, policy.filePermission())) {
-            out.write(holder.toJson().getBytes(StandardCharsets.UTF_8));
-            HadoopFs.sync(out);
-        }
+        byte[] json = holder.toJson().getBytes(StandardCharsets.UTF_8);
+        fs.writeFile(target, policy.filePermission(), out -> out.write(json));
     }
 
     private Holder readHolder() throws IOException {

@@ -23,8 +23,8 @@ public final class LongLineChild {
         int blockSize = Integer.parseInt(args[1]);
         SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("long-line")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                // Spark refuses to start below 450 MB of heap unless told how much to plan for.
-                .set("spark.testing.memory", String.valueOf(Runtime.getRuntime().maxMemory()));
+                // Spark refuses to start below 450 MB of heap unless told how much to plan for; nothing is cached here.
+                .set("spark.testing.memory", String.valueOf(512L << 20));
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             JavaRDD<String> text = "textFile".equals(args[2]) ? sc.textFile(uri, 2).map(line -> line + "\n")
                     : CorpusSource.pieces(sc, List.of(uri), 2, 4 * blockSize);

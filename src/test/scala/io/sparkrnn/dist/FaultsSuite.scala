@@ -81,8 +81,8 @@ class FaultsSuite extends AnyFunSuite with LocalSpark with BeforeAndAfterEach wi
   }
 
   test("a round where every replica is non-finite is retried at half the learning rate, which reaches the replicas") {
-    // SGD: a replica's update is -lr * (clipped) gradient, so at half the rate the round's averaged update is half.
-    val sgd = Seq("train.updater" -> "sgd", "train.learningRate" -> 0.1, "train.rounds" -> 3)
+    // SGD, one local step: a replica's update is -lr * (clipped) gradient, so at half the rate it is half as large.
+    val sgd = Seq("train.updater" -> "sgd", "train.learningRate" -> 0.1, "train.rounds" -> 3, "train.averagingFrequency" -> 1)
     val clean = train("retry-clean", sgd: _*)
     FaultInjection.install("non-finite:2:*:1") // the first execution of round 2 on every partition
     val retried = train("retry-faulty", sgd: _*)
