@@ -43,6 +43,9 @@ public final class TextBlocks implements Iterator<String> {
             throw new NoSuchElementException();
         }
         int end = Math.min(blockSize, pending.length());
+        if (end > 1 && end < pending.length() && Character.isHighSurrogate(pending.charAt(end - 1))) {
+            end--; // never split a character outside the BMP (an emoji) into two halves that each become <unk>
+        }
         String block = pending.substring(0, end);
         pending.delete(0, end);
         return block;

@@ -38,6 +38,13 @@ class DataTest {
     }
 
     @Test
+    void blocksNeverSplitASurrogatePair() {
+        String whale = "\uD83D\uDC33";
+        List<String> blocks = TextBlocks.cut(List.of("abc" + whale + "d\n").iterator(), 4);
+        assertEquals(List.of("abc", whale + "d\n"), blocks);
+    }
+
+    @Test
     void windowsOverlapByOneTokenAndLoseNoTarget() {
         List<int[]> windows = Windows.of(new int[] {1, 2, 3, 4, 5, 6, 7, 8}, 3);
         assertEquals(2, windows.size());

@@ -77,9 +77,9 @@ class CorpusInputFormatTest {
             TextInputFormat lines = new TextInputFormat();
             lines.configure(job(8));
             String expected = joined(read(lines, job(8), file, length, Math.max(1, (int) length)), true);
-            // Splits of 1 to 7 bytes put a boundary on every kind of byte (CR, LF, BOM, inside characters).
+            // Splits of 1 byte put a boundary on every byte (CR, LF, BOM, inside characters); longer ones mix them.
             for (int maxBytes : new int[] {8, 13, 1 << 16}) {
-                for (int splitSize : new int[] {1, 2, 3, 4, 5, 7, 16, (int) length + 1}) {
+                for (int splitSize : new int[] {1, 4, 7, (int) length + 1}) {
                     List<byte[]> pieces = read(new CorpusInputFormat(), job(maxBytes), file, length, splitSize);
                     assertEquals(expected, joined(pieces, false), "pieces of " + maxBytes + " bytes, splits of " + splitSize);
                     for (byte[] piece : pieces) {
