@@ -94,6 +94,14 @@ public final class CheckpointStore {
         return policy;
     }
 
+    Path runDir() {
+        return runDir;
+    }
+
+    HadoopFs fs() {
+        return fs;
+    }
+
     /** True if the run folder has a LATEST or at least one checkpoint folder (complete or not). */
     public boolean exists() throws IOException {
         return run.hasCheckpoints();

@@ -8,7 +8,6 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
 
@@ -41,16 +40,15 @@ final class FolderWriter implements CheckpointWriter {
             throw new IllegalArgumentException("checkpoint file \"" + name + "\" written twice in one checkpoint");
         }
         MessageDigest sha = Sha256.newDigest();
-        long bytes;
-        try (FSDataOutputStream raw = fs.create(new Path(folder, name), permission)) {
+        long[] bytes = new long[1];
+        fs.writeFile(new Path(folder, name), permission, raw -> {
             CountingCloseShield counted = new CountingCloseShield(raw);
             DigestOutputStream out = new DigestOutputStream(counted, sha);
             body.accept(out);
             out.flush();
-            HadoopFs.sync(raw);
-            bytes = counted.count;
-        }
-        written.put(name, new Manifest.Entry(name, bytes, Sha256.hex(sha.digest())));
+            bytes[0] = counted.count;
+        });
+        written.put(name, new Manifest.Entry(name, bytes[0], Sha256.hex(sha.digest())));
     }
 
     /** Writes checksums.json and then _COMPLETE; after this the folder is a complete checkpoint. */
@@ -64,10 +62,7 @@ final class FolderWriter implements CheckpointWriter {
     }
 
     private void writeSmall(String name, byte[] bytes) throws IOException {
-        try (FSDataOutputStream out = fs.create(new Path(folder, name), permission)) {
-            out.write(bytes);
-            HadoopFs.sync(out);
-        }
+        fs.writeFile(new Path(folder, name), permission, out -> out.write(bytes));
     }
 
     /**

@@ -99,6 +99,29 @@ final class HadoopFs {
         return out;
     }
 
+    /**
+     * Creates {@code file} (never overwriting), lets {@code body} write it, syncs and closes it. Not
+     * try-with-resources: when a write fails (HDFS: a space quota, a lost DataNode) DFSOutputStream's close throws
+     * the very same exception, and adding it to itself as suppressed would replace it by an IllegalArgumentException.
+     */
+    void writeFile(Path file, FsPermission permission, IOConsumer<FSDataOutputStream> body) throws IOException {
+        FSDataOutputStream out = create(file, permission);
+        try {
+            body.accept(out);
+            sync(out);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                out.close();
+            } catch (IOException | RuntimeException closing) {
+                if (closing != e) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+        out.close();
+    }
+
     FSDataInputStream open(Path file) throws IOException {
         return fc.open(file);
     }

@@ -28,6 +28,10 @@ public final class Options {
             "Name of the run; its checkpoints and metrics live in <checkpoint.root>/<run.id>."));
     public static final ConfigOption<Long> SEED = of("run.seed", LONG, 42L,
             "Seed for initialisation, data order, dropout and the held-out split. Same seed, data and thread count: same result.");
+    public static final ConfigOption<Integer> LOCK_STALE_SECONDS = Rules.atLeast(of("run.lockStaleSeconds", INT, 3600,
+            "A run folder's lock whose heartbeat (refreshed every round) is older than this is taken over by a new run; "
+                    + "must exceed the longest round with its evaluation and checkpoint, and the corpus preparation. "
+                    + "A lock of a dead process on the same host is taken over at once."), 1);
 
     // ---- data
     public static final ConfigOption<List<String>> CORPUS = Rules.nonEmpty(of("data.corpus", STRING_LIST,
@@ -75,6 +79,12 @@ public final class Options {
             "Averaging rounds to train (in total, counting rounds before a resume)."), 1);
     public static final ConfigOption<Integer> AVERAGING_FREQUENCY = Rules.atLeast(of("train.averagingFrequency", INT, 8,
             "Local steps each replica takes between two averagings."), 1);
+    public static final ConfigOption<Integer> NON_FINITE_RETRIES = Rules.atLeast(of("train.nonFiniteRetries", INT, 3,
+            "Times a round in which every replica went non-finite is retried from the same parameters, each time at a "
+                    + "lower learning rate, before the run stops with exit code 6."), 0);
+    public static final ConfigOption<Double> NON_FINITE_LR_FACTOR = of("train.nonFiniteLrFactor", DOUBLE, 0.5,
+            "Factor applied to the replicas' learning rate at each such retry; the lowered rate stays for the rest of the run.")
+            .allowing("a number > 0 and < 1", v -> v > 0 && v < 1);
     public static final ConfigOption<String> ENGINE = Rules.oneOf(of("train.engine", STRING, "sparkrnn",
             "sparkrnn: our parameter-averaging master. dl4j: DL4J's ParameterAveragingTrainingMaster on the same "
                     + "model and data, for comparison (no global clipping: DL4J clips per layer only)."),

@@ -6,33 +6,33 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Cuts a stream of lines (as Spark's textFile returns them, without their line ends) into blocks of
- * {@code blockSize} characters, with '\n' restored between lines. Blocks are the unit of the held-out split;
- * the last block of a partition may be shorter.
+ * Cuts a stream of text pieces (lines or parts of lines, with their '\n' where a line ends) into blocks of
+ * {@code blockSize} characters. Blocks are the unit of the held-out split; the last block of a partition may be
+ * shorter. Holds at most one block plus one piece.
  */
 public final class TextBlocks implements Iterator<String> {
-    private final Iterator<String> lines;
+    private final Iterator<String> pieces;
     private final int blockSize;
     private final StringBuilder pending = new StringBuilder();
 
-    public TextBlocks(Iterator<String> lines, int blockSize) {
+    public TextBlocks(Iterator<String> pieces, int blockSize) {
         if (blockSize < 1) {
             throw new IllegalArgumentException("blockSize must be >= 1, got " + blockSize);
         }
-        this.lines = lines;
+        this.pieces = pieces;
         this.blockSize = blockSize;
     }
 
-    public static List<String> cut(Iterator<String> lines, int blockSize) {
+    public static List<String> cut(Iterator<String> pieces, int blockSize) {
         List<String> blocks = new ArrayList<>();
-        new TextBlocks(lines, blockSize).forEachRemaining(blocks::add);
+        new TextBlocks(pieces, blockSize).forEachRemaining(blocks::add);
         return blocks;
     }
 
     @Override
     public boolean hasNext() {
-        while (pending.length() < blockSize && lines.hasNext()) {
-            pending.append(lines.next()).append('\n');
+        while (pending.length() < blockSize && pieces.hasNext()) {
+            pending.append(pieces.next());
         }
         return pending.length() > 0;
     }
@@ -43,6 +43,9 @@ public final class TextBlocks implements Iterator<String> {
             throw new NoSuchElementException();
         }
         int end = Math.min(blockSize, pending.length());
+        if (end > 1 && end < pending.length() && Character.isHighSurrogate(pending.charAt(end - 1))) {
+            end--; // never split a character outside the BMP (an emoji) into two halves that each become <unk>
+        }
         String block = pending.substring(0, end);
         pending.delete(0, end);
         return block;

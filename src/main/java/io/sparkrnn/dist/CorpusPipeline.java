@@ -32,8 +32,9 @@ public final class CorpusPipeline {
     public static PreparedCorpus prepare(JavaSparkContext sc, RunConfig config, int replicas, Vocabulary fixedVocabulary) {
         int blockSize = config.get(Options.BLOCK_SIZE);
         int seqLength = config.get(Options.SEQ_LENGTH);
-        JavaRDD<String> blocks = CorpusSource.lines(sc, config.get(Options.CORPUS), replicas)
-                .mapPartitions(lines -> new TextBlocks(lines, blockSize))
+        // A piece of at most 4 bytes per block character holds at most one block: memory stays bounded by blocks.
+        JavaRDD<String> blocks = CorpusSource.pieces(sc, config.get(Options.CORPUS), replicas, 4 * blockSize)
+                .mapPartitions(pieces -> new TextBlocks(pieces, blockSize))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             Map<Integer, Long> counts = countCodePoints(blocks);

@@ -4,6 +4,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.FileInputFormat;
+import org.apache.hadoop.mapred.JobConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -16,19 +20,28 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 
-/** The corpus as an RDD of lines: Hadoop URIs (files, folders, globs) or the copy bundled in the jar. */
+/**
+ * The corpus as an RDD of text pieces, each at most {@code maxPieceBytes} bytes of UTF-8 and ending in '\n' where
+ * a line ends: Hadoop URIs (files, folders, globs) through {@link CorpusInputFormat}, so a line of any length is
+ * streamed, or the copy bundled in the jar, one piece per line.
+ */
 public final class CorpusSource {
     public static final String BUNDLED_PREFIX = "bundled:";
     private static final String BUNDLED_RESOURCE = "/corpus/%s.txt.gz";
 
     private CorpusSource() { }
 
-    public static JavaRDD<String> lines(JavaSparkContext sc, List<String> uris, int minPartitions) {
+    public static JavaRDD<String> pieces(JavaSparkContext sc, List<String> uris, int minPartitions, int maxPieceBytes) {
         if (uris.size() == 1 && uris.get(0).startsWith(BUNDLED_PREFIX)) {
-            return sc.parallelize(bundledLines(uris.get(0).substring(BUNDLED_PREFIX.length())), minPartitions);
+            List<String> lines = bundledLines(uris.get(0).substring(BUNDLED_PREFIX.length()));
+            return sc.parallelize(lines, minPartitions).map(line -> line + "\n");
         }
         checkExists(uris, sc.hadoopConfiguration());
-        return sc.textFile(String.join(",", uris), minPartitions);
+        JobConf job = new JobConf(sc.hadoopConfiguration());
+        FileInputFormat.setInputPaths(job, String.join(",", uris));
+        job.setInt(CorpusInputFormat.MAX_RECORD_BYTES_KEY, maxPieceBytes);
+        return sc.hadoopRDD(job, CorpusInputFormat.class, LongWritable.class, Text.class, minPartitions)
+                .map(record -> record._2().toString());
     }
 
     /** Reads a corpus shipped inside the jar: small enough to send from the driver. */

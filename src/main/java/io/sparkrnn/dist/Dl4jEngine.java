@@ -49,7 +49,7 @@ final class Dl4jEngine {
             state.completeRound(graph.getUpdater().getStateViewArray() == null ? state.updaterState()
                     : graph.getUpdater().getStateViewArray().dup(), settings.localSteps);
         }
-        return new RoundOutcome(state.round(), sum, Double.NaN, Double.NaN, phases);
+        return new RoundOutcome(state.round(), sum, Double.NaN, Double.NaN, phases, spec.updater().learningRate());
     }
 
     /** Trains {@code graph} in place for {@code rounds} rounds of K steps per replica. */

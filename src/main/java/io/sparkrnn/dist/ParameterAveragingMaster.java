@@ -34,23 +34,41 @@ public final class ParameterAveragingMaster {
         this.maxUpdateNorm = maxUpdateNorm;
     }
 
-    RoundOutcome runRound(MasterState state, JavaRDD<WindowShard> shards) {
+    /**
+     * Trains one round at the given replica learning rate. A round in which no replica returned a finite update
+     * (or whose average is not finite) leaves the state untouched and reports zero replicas, so the caller can
+     * retry it from the same parameters.
+     */
+    RoundOutcome runRound(MasterState state, JavaRDD<WindowShard> shards, double learningRate) {
         PhaseTimes phases = new PhaseTimes();
         int round = state.round() + 1;
         Broadcast<RoundInput> input = phases.time("broadcast", () -> sc.broadcast(new RoundInput(round, state.steps(),
-                state.params().toFloatVector(), state.updaterState().toFloatVector())));
+                state.params().toFloatVector(), RoundInput.floats(state.updaterState()), learningRate)));
         ReplicaResult sum = phases.time("replicas", () -> InOrderAggregation.aggregate(shards,
                 new ReplicaTask(input, spec, settings), ReplicaResult.empty(), ReplicaResult::add));
         phases.time("cleanup", () -> input.destroy());
 
+        if (sum.replicas > 0 && !allFinite(sum.deltaSum)) {
+            LOG.warn("round {}: the sum of {} replica updates overflowed; treating the round as non-finite", round, sum.replicas);
+            sum.nonFiniteReplicas += sum.replicas;
+            sum.replicas = 0;
+        }
         if (sum.replicas == 0) {
-            LOG.warn("round {}: no replica returned a finite update ({} non-finite); parameters unchanged",
-                    round, sum.nonFiniteReplicas);
-            state.completeRound(state.updaterState(), settings.localSteps);
-            return new RoundOutcome(round, sum, Double.NaN, 0, phases);
+            LOG.warn("round {}: no replica returned a finite update ({} non-finite) at learning rate {}; parameters unchanged",
+                    round, sum.nonFiniteReplicas, learningRate);
+            return new RoundOutcome(round, sum, Double.NaN, 0, phases, learningRate);
         }
         double[] norms = phases.time("master update", () -> applyAverage(state, sum));
-        return new RoundOutcome(round, sum, norms[0], norms[1], phases);
+        return new RoundOutcome(round, sum, norms[0], norms[1], phases, learningRate);
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the averaged update's norm before and after the master's clip */

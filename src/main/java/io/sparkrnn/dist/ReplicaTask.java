@@ -62,14 +62,17 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
         INDArray initial = Nd4j.createFromArray(round.params);
         trainer.load(initial, round.updaterState.length == 0 ? null : Nd4j.createFromArray(round.updaterState),
                 round.firstStep);
+        trainer.setLearningRate(round.learningRate);
         Nd4j.getRandom().setSeed(Hashing.derive(settings.seed ^ DROPOUT_STREAM, round.round, partition));
         MinibatchSchedule schedule = new MinibatchSchedule(settings.seed, partition, shard.size(), settings.batchSize);
 
         ReplicaResult result = new ReplicaResult();
+        boolean injectedNonFinite = FaultInjection.forcesNonFinite(round.round, partition);
         for (int k = 0; k < settings.localSteps; k++) {
             long step = round.firstStep + k;
+            FaultInjection.beforeStep(round.round, partition, k);
             StepStats stats = trainer.step(MiniBatch.fromWindows(shard, schedule.windowsOf(step)));
-            if (!stats.finite()) {
+            if (!stats.finite() || injectedNonFinite) {
                 return ReplicaResult.nonFinite();
             }
             result.lossSum += stats.lossSum();
@@ -84,7 +87,7 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
             return ReplicaResult.nonFinite();
         }
         result.deltaSum = delta.toFloatVector();
-        result.updaterStateSum = trainer.updaterState().toFloatVector();
+        result.updaterStateSum = RoundInput.floats(trainer.updaterState());
         result.replicas = 1;
         result.maxEpoch = schedule.epochAt(round.firstStep + settings.localSteps);
         result.computeSeconds = (System.nanoTime() - started) / 1e9;

@@ -1,5 +1,7 @@
 package io.sparkrnn.dist;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import java.io.Serializable;
 
 /** What the driver broadcasts to every replica at the start of a round. */
@@ -11,11 +13,19 @@ final class RoundInput implements Serializable {
     final long firstStep;
     final float[] params;
     final float[] updaterState;
+    /** The replicas' learning rate this round: lowered after rounds in which every replica went non-finite. */
+    final double learningRate;
 
-    RoundInput(int round, long firstStep, float[] params, float[] updaterState) {
+    RoundInput(int round, long firstStep, float[] params, float[] updaterState, double learningRate) {
         this.round = round;
         this.firstStep = firstStep;
         this.params = params;
         this.updaterState = updaterState;
+        this.learningRate = learningRate;
+    }
+
+    /** The values of a vector; an updater without state (SGD) has an empty one, which ND4J cannot export. */
+    static float[] floats(INDArray vector) {
+        return vector.length() == 0 ? new float[0] : vector.toFloatVector();
     }
 }

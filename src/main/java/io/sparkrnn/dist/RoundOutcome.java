@@ -16,8 +16,11 @@ public final class RoundOutcome {
     /** The slowest replica's own compute time, inside the "replicas" phase. */
     public final double replicaComputeSeconds;
     public final PhaseTimes phases;
+    /** The replicas' learning rate in this round (lower than configured after non-finite retries). */
+    public final double learningRate;
 
-    RoundOutcome(int round, ReplicaResult sum, double updateNorm, double appliedUpdateNorm, PhaseTimes phases) {
+    RoundOutcome(int round, ReplicaResult sum, double updateNorm, double appliedUpdateNorm, PhaseTimes phases,
+                 double learningRate) {
         this.round = round;
         this.trainLoss = sum.tokens == 0 ? Double.NaN : sum.lossSum / sum.tokens;
         this.tokens = sum.tokens;
@@ -31,5 +34,6 @@ public final class RoundOutcome {
         this.epoch = sum.maxEpoch;
         this.replicaComputeSeconds = sum.computeSeconds;
         this.phases = phases;
+        this.learningRate = learningRate;
     }
 }

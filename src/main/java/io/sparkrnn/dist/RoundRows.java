@@ -28,7 +28,7 @@ final class RoundRows {
                 .put("clipRate", outcome.clipRate)
                 .put("updateNorm", outcome.updateNorm)
                 .put("appliedUpdateNorm", outcome.appliedUpdateNorm)
-                .put("learningRate", config.get(Options.LEARNING_RATE))
+                .put("learningRate", outcome.learningRate)
                 .put("replicas", outcome.replicas)
                 .put("nonFiniteReplicas", outcome.nonFiniteReplicas)
                 .put("unknownCharacters", unknownCharacters)

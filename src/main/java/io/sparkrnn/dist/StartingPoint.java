@@ -4,6 +4,7 @@ import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.data.Vocabulary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -139,6 +140,6 @@ final class StartingPoint {
 
     static INDArray updaterStateOf(ComputationGraph graph) {
         INDArray state = graph.getUpdater().getStateViewArray();
-        return state == null ? graph.params().like().reshape(0) : state;
+        return state == null ? Nd4j.createFromArray(new float[0]) : state;
     }
 }

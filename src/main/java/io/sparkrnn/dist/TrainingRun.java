@@ -3,6 +3,8 @@ package io.sparkrnn.dist;
 import io.sparkrnn.checkpoint.CheckpointPolicy;
 import io.sparkrnn.checkpoint.CheckpointRef;
 import io.sparkrnn.checkpoint.CheckpointStore;
+import io.sparkrnn.checkpoint.RunLock;
+import io.sparkrnn.checkpoint.RunLockConflict;
 import io.sparkrnn.config.ExitCodes;
 import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
@@ -18,6 +20,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -59,11 +62,17 @@ public final class TrainingRun {
 
     public TrainingSummary run() throws IOException {
         CheckpointStore store = openStore();
+        try (RunLock lock = lock(store)) {
+            return train(store, lock);
+        }
+    }
+
+    private TrainingSummary train(CheckpointStore store, RunLock lock) throws IOException {
         StartingPoint start = startingPoint(store);
         progress.info(start.describe(store.runUri()));
         Session run = prepare(store, start);
         announce(run);
-        String lastCheckpoint = trainRounds(run);
+        String lastCheckpoint = trainRounds(run, lock);
         String sample = sample(run);
         run.corpus.release();
         return new TrainingSummary(store.runUri(), lastCheckpoint, run.journal.rows(), sample, run.state);
@@ -82,6 +91,24 @@ public final class TrainingRun {
             return store;
         } catch (IOException e) {
             throw new RunError(ExitCodes.CHECKPOINT, e.getMessage(), e);
+        }
+    }
+
+    private RunLock lock(CheckpointStore store) {
+        try {
+            return RunLock.acquire(store, Duration.ofSeconds(config.get(Options.LOCK_STALE_SECONDS)));
+        } catch (RunLockConflict e) {
+            throw new RunError(ExitCodes.RUN_CONFLICT, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RunError(ExitCodes.CHECKPOINT, "cannot take the lock of run folder " + store.runUri() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void heartbeat(RunLock lock) {
+        try {
+            lock.heartbeat();
+        } catch (IOException e) {
+            throw new RunError(ExitCodes.RUN_CONFLICT, e.getMessage(), e);
         }
     }
 
@@ -139,10 +166,10 @@ public final class TrainingRun {
     }
 
     /** The round loop; returns the last checkpoint written (or resumed from). */
-    private String trainRounds(Session run) {
+    private String trainRounds(Session run, RunLock lock) {
         TrainSettings settings = TrainSettings.from(config, deviceBinder);
-        ParameterAveragingMaster master = new ParameterAveragingMaster(sc, run.spec, settings, run.outer,
-                config.get(Options.MAX_UPDATE_NORM));
+        NonFiniteRetries master = new NonFiniteRetries(new ParameterAveragingMaster(sc, run.spec, settings, run.outer,
+                config.get(Options.MAX_UPDATE_NORM)), config);
         DistributedEvaluator evaluator = new DistributedEvaluator(sc, run.spec, settings);
         int rounds = config.get(Options.ROUNDS);
         RoundTrigger evaluation = new RoundTrigger(config.get(Options.EVAL_EVERY), rounds);
@@ -152,6 +179,7 @@ public final class TrainingRun {
         long started = System.nanoTime();
         int firstRound = run.state.round() + 1;
         while (run.state.round() < rounds) {
+            heartbeat(lock);
             describeJobs(run.state.round() + 1, rounds);
             RoundOutcome outcome = Dl4jEngine.selected(config)
                     ? Dl4jEngine.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
@@ -176,6 +204,7 @@ public final class TrainingRun {
 
     private String save(Session run, LossSum validation) {
         MasterState state = run.state;
+        FiniteCheck.require(state.params(), "parameters of round " + state.round());
         run.graph.setParams(state.params());
         if (state.updaterState().length() > 0) {
             run.graph.getUpdater().getStateViewArray().assign(state.updaterState());

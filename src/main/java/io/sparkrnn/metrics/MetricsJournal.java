@@ -69,15 +69,32 @@ public final class MetricsJournal {
 
     private void rewrite() throws IOException {
         Path temp = new Path(path.getParent(), "." + FILE_NAME + ".tmp-" + UUID.randomUUID());
-        try (FSDataOutputStream out = files.create(temp, EnumSet.of(org.apache.hadoop.fs.CreateFlag.CREATE,
+        FSDataOutputStream out = files.create(temp, EnumSet.of(org.apache.hadoop.fs.CreateFlag.CREATE,
                 org.apache.hadoop.fs.CreateFlag.OVERWRITE), Options.CreateOpts.createParent(),
-                Options.CreateOpts.perms(permission))) {
+                Options.CreateOpts.perms(permission));
+        try {
             files.setPermission(temp, permission);
             for (MetricsRow row : rows) {
                 out.write((row.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
             }
+        } catch (IOException e) {
+            // Not try-with-resources: a failed HDFS stream throws the same exception again from close().
+            closeQuietly(out, e);
+            files.delete(temp, false);
+            throw e;
         }
+        out.close();
         files.rename(temp, path, Options.Rename.OVERWRITE);
+    }
+
+    private static void closeQuietly(FSDataOutputStream out, IOException failure) {
+        try {
+            out.close();
+        } catch (IOException closing) {
+            if (closing != failure) {
+                failure.addSuppressed(closing);
+            }
+        }
     }
 
     static List<MetricsRow> read(FileContext files, Path path) throws IOException {

@@ -4,6 +4,7 @@ import io.sparkrnn.data.MiniBatch;
 import io.sparkrnn.model.ModelSpec;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One replica's local training: DL4J's forward/backward, our global-norm clip, DL4J's updater, one step per
@@ -13,12 +14,14 @@ public final class ReplicaTrainer {
     private final ComputationGraph graph;
     private final ModelSpec spec;
     private final GlobalClippingListener clipping;
+    private double learningRate;
 
     public ReplicaTrainer(ComputationGraph graph, ModelSpec spec, double maxGradNorm, int seqLength) {
         this.graph = graph;
         this.spec = spec;
         this.clipping = new GlobalClippingListener(maxGradNorm, seqLength);
         graph.setListeners(clipping);
+        this.learningRate = spec.updater().learningRate();
     }
 
     public ModelSpec spec() { return spec; }
@@ -32,6 +35,17 @@ public final class ReplicaTrainer {
             graph.getUpdater().getStateViewArray().assign(updaterState);
         }
         graph.getConfiguration().setIterationCount(Math.toIntExact(iteration));
+    }
+
+    /**
+     * Sets the updater's learning rate (the driver lowers it after a round in which every replica went
+     * non-finite). Only a change touches DL4J, which rebuilds its updater and keeps the state.
+     */
+    public void setLearningRate(double rate) {
+        if (Double.compare(rate, learningRate) != 0) {
+            graph.setLearningRate(rate);
+            learningRate = rate;
+        }
     }
 
     /** One local step; the batch's windows must have this trainer's sequence length. */
@@ -48,6 +62,6 @@ public final class ReplicaTrainer {
     /** The live optimizer state vector (a view), empty for SGD. */
     public INDArray updaterState() {
         INDArray state = graph.getUpdater().getStateViewArray();
-        return state == null ? graph.params().like().reshape(0) : state;
+        return state == null ? Nd4j.createFromArray(new float[0]) : state;
     }
 }

@@ -31,10 +31,17 @@ class DataTest {
     }
 
     @Test
-    void blocksRestoreNewlinesAndHaveTheRequestedSize() {
-        List<String> blocks = TextBlocks.cut(List.of("hello", "world", "", "x").iterator(), 4);
+    void blocksJoinPiecesAndHaveTheRequestedSize() {
+        List<String> blocks = TextBlocks.cut(List.of("hello\n", "wor", "ld\n", "\n", "x\n").iterator(), 4);
         assertEquals(List.of("hell", "o\nwo", "rld\n", "\nx\n"), blocks);
         assertEquals("hello\nworld\n\nx\n", String.join("", blocks));
+    }
+
+    @Test
+    void blocksNeverSplitASurrogatePair() {
+        String whale = "\uD83D\uDC33";
+        List<String> blocks = TextBlocks.cut(List.of("abc" + whale + "d\n").iterator(), 4);
+        assertEquals(List.of("abc", whale + "d\n"), blocks);
     }
 
     @Test

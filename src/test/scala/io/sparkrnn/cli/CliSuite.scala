@@ -1,7 +1,7 @@
 package io.sparkrnn.cli
 
 import io.sparkrnn.config.ExitCodes
-import io.sparkrnn.testkit.{InProcessCli, TestCorpora}
+import io.sparkrnn.testkit.{ChildJvm, InProcessCli, TestCorpora}
 import org.scalatest.funsuite.AnyFunSuite
 
 import java.io.File
@@ -18,9 +18,7 @@ class CliSuite extends AnyFunSuite {
   /** Runs `sparkrnn args` in a fresh JVM and returns (exit code, stdout, stderr). */
   private def runJvm(args: String*): (Int, String, String) = {
     val java = new File(System.getProperty("java.home"), "bin/java").getPath
-    val opens = Files.readAllLines(new File(System.getProperty("project.basedir", "."), "deploy/java17-opens.txt").toPath)
-      .asScala.map(_.trim).filterNot(l => l.isEmpty || l.startsWith("#"))
-    val command = (Seq(java, "-Xmx512m") ++ opens ++ Seq("-cp", System.getProperty("java.class.path"), "io.sparkrnn.cli.Main") ++ args).asJava
+    val command = (Seq(java, "-Xmx512m") ++ ChildJvm.opens ++ Seq("-cp", System.getProperty("java.class.path"), "io.sparkrnn.cli.Main") ++ args).asJava
     val out = dir.resolve(s"out-${System.nanoTime()}.txt").toFile
     val err = dir.resolve(s"err-${System.nanoTime()}.txt").toFile
     val process = new ProcessBuilder(command).redirectOutput(out).redirectError(err).start()
