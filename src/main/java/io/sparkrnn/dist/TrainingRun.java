@@ -10,6 +10,7 @@ import io.sparkrnn.data.Vocabulary;
 import io.sparkrnn.metrics.ConsoleProgress;
 import io.sparkrnn.metrics.MetricsJournal;
 import io.sparkrnn.metrics.MetricsRow;
+import io.sparkrnn.metrics.RoundMonitor;
 import io.sparkrnn.model.GraphFactory;
 import io.sparkrnn.model.ModelSpec;
 import io.sparkrnn.train.LossSum;
@@ -40,11 +41,22 @@ public final class TrainingRun {
         this.progress = progress;
     }
 
+    /**
+     * Runs the whole training. Every job runs under the run's job group, labelled with its round on the Spark
+     * UI's Jobs page; the monitor is detached at the end, also when the run fails.
+     */
     public TrainingSummary run() throws IOException {
+        try (RoundMonitor monitor = RoundMonitor.attach(sc, config.get(Options.RUN_ID))) {
+            return run(monitor);
+        }
+    }
+
+    private TrainingSummary run(RoundMonitor monitor) throws IOException {
         int replicas = config.get(Options.REPLICAS) > 0 ? config.get(Options.REPLICAS) : sc.defaultParallelism();
         CheckpointStore store = openStore();
         Optional<RunSnapshot> resumed = resumePoint(store);
 
+        monitor.describe("preparing the corpus");
         PreparedCorpus corpus = CorpusPipeline.prepare(sc, config, replicas, resumed.map(RunSnapshot::vocabulary).orElse(null));
         ModelSpec spec = ModelSpec.from(config, corpus.vocabulary().size());
         ComputationGraph graph = resumed.map(RunSnapshot::graph).orElseGet(() -> GraphFactory.build(spec));
@@ -69,7 +81,8 @@ public final class TrainingRun {
         long started = System.nanoTime();
         int firstRound = state.round() + 1;
         while (state.round() < rounds) {
-            describeJobs(state.round() + 1, rounds);
+            int round = state.round() + 1;
+            monitor.beginRound(round, rounds, journal.last().orElse(null));
             RoundOutcome outcome = Dl4jEngine.selected(config)
                     ? Dl4jEngine.runAllRounds(sc, graph, spec, corpus.train(), settings, replicas, state, rounds)
                     : master.runRound(state, corpus.train());
@@ -83,7 +96,7 @@ public final class TrainingRun {
                 lastCheckpoint = outcome.phases.time("checkpoint", () -> save(store, graph, state, corpus.vocabulary(),
                         replicas, outer, validation));
             }
-            MetricsRow row = RoundRows.of(config, outcome, validation);
+            MetricsRow row = RoundRows.of(config, outcome, validation, monitor.endRound(round));
             journal.append(row);
             double elapsed = (System.nanoTime() - started) / 1e9;
             int done = outcome.round - firstRound + 1;
@@ -159,11 +172,6 @@ public final class TrainingRun {
         graph.setParams(state.params());
         return new TextSampler(graph, vocabulary).sample(config.get(Options.SAMPLE_PROMPT), length,
                 config.get(Options.SAMPLE_TEMPERATURE), config.get(Options.SEED));
-    }
-
-    private void describeJobs(int round, int rounds) {
-        sc.setJobGroup("spark-rnn " + config.get(Options.RUN_ID),
-                String.format(Locale.ROOT, "spark-rnn %s · round %d/%d", config.get(Options.RUN_ID), round, rounds), false);
     }
 
     private void announce(ModelSpec spec, PreparedCorpus corpus, int replicas, CheckpointStore store, MasterState state) {
