@@ -2,6 +2,7 @@ package io.sparkrnn.dist
 
 import com.fasterxml.jackson.databind.JsonNode
 import io.sparkrnn.metrics.{ConsoleProgress, MetricsRow, ReplicaAccumulators, RoundMonitor}
+import io.sparkrnn.notebooks.{NoteCompiler, NoteRunner, ZeppelinNote}
 import io.sparkrnn.testkit.{LocalSpark, RunConfigs, SparkRestApi, TestCorpora}
 import org.apache.spark.SparkConf
 import org.apache.spark.TaskContext
@@ -15,6 +16,7 @@ import org.scalatest.time.{Seconds, Span}
 import java.io.{ByteArrayOutputStream, PrintStream}
 import java.nio.file.{Files, Path, Paths}
 import java.util.Locale
+import java.util.regex.Matcher
 import scala.collection.JavaConverters._
 
 /**
@@ -162,6 +164,36 @@ class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually
     }
     assert(read.count(field(_, "valBpc") != null) == 2)
     assert(read.map(r => field(r, "tokens").asInstanceOf[Long]).sum == rows.map(_.number("tokens").toLong).sum)
+  }
+
+  test("notes 2 and 3 run on this run's metrics.jsonl and checkpoint, and each chart finds its columns") {
+    val root = dir.resolve("runs").toUri.toString.stripSuffix("/")
+    val notes = ZeppelinNote.all(Paths.get(System.getProperty("project.basedir", "."), "notebooks-zeppelin"))
+    val runner = new NoteRunner(new NoteCompiler(NoteCompiler.testClasspath, runnable = true))
+    val spark = SparkSession.builder().getOrCreate()
+    assert(summary.checkpointUri() != null)
+    for (note <- notes.filter(n => n.name.startsWith("2-") || n.name.startsWith("3-"))) {
+      // This run instead of the notes' HDFS folder and run names; every other paragraph as it is.
+      val paragraphs = note.scalaParagraphs.map { p =>
+        if (p.title != "Settings") p
+        else p.copy(code = p.code
+          .replaceAll("val checkpointRoot = .*", Matcher.quoteReplacement(s"""val checkpointRoot = "$root""""))
+          .replaceAll("\"zeppelin-[ab]\"", Matcher.quoteReplacement(s""""$runId"""")))
+      }
+      val shown = runner.run(note, paragraphs, spark)
+      // z.show calls in paragraph order: the frames shown, each with its paragraph's chart settings.
+      val showing = note.paragraphs.flatMap(p => Seq.fill("z\\.show\\(".r.findAllIn(p.code).size)(p))
+      assert(shown.frames.size == showing.size, s"${note.name}: ${shown.frames.size} frames shown")
+      for ((frame, p) <- shown.frames.zip(showing)) {
+        val rowsShown = frame.collect()
+        assert(rowsShown.nonEmpty, s"${note.name}, paragraph ${p.label} shows no rows")
+        for (chart <- p.charts; column <- chart.columns) {
+          assert(frame.columns(column.index) == column.name,
+            s"${note.name}, paragraph ${p.label}: column ${column.index} is ${frame.columns(column.index)}, the chart wants ${column.name}")
+        }
+      }
+      shown.sql.foreach(result => assert(result.collect().nonEmpty))
+    }
   }
 
   test("a replica task that fails and is retried is counted once by the accumulators") {

@@ -1,9 +1,15 @@
 package io.sparkrnn.notebooks
 
-import scala.reflect.internal.util.BatchSourceFile
+import scala.reflect.internal.util.{AbstractFileClassLoader, BatchSourceFile}
 import scala.reflect.io.VirtualDirectory
 import scala.tools.nsc.reporters.StoreReporter
 import scala.tools.nsc.{Global, Settings}
+
+object NoteCompiler {
+  /** The test class path: Surefire's forked JVM may start from a manifest-only jar, so prefer its own record. */
+  def testClasspath: String =
+    Option(System.getProperty("surefire.test.class.path")).filter(_.nonEmpty).getOrElse(System.getProperty("java.class.path"))
+}
 
 /** A compile error in a note, placed in the paragraph it comes from. */
 final case class NoteError(note: String, paragraph: String, line: Int, message: String) {
@@ -20,16 +26,19 @@ final case class NoteError(note: String, paragraph: String, line: Int, message: 
  * of a class with those three names as constructor values and those imports on top, so that a paragraph sees
  * every definition of the paragraphs before it. `z` is typed as Zeppelin's real
  * `org.apache.zeppelin.interpreter.ZeppelinContext` (from zeppelin-interpreter 0.10.1, the newest on Maven
- * Central; `z` in a %spark paragraph is a subclass of it). Nothing is run: only compiled, to bytes in memory.
- * One difference from the REPL: a name cannot be defined twice in one note.
+ * Central; `z` in a %spark paragraph is a subclass of it). Classes go to memory; constructing a note's class
+ * runs its paragraphs. One difference from the REPL: a name cannot be defined twice in one note.
+ *
+ * @param runnable whether to generate byte code; without it the compiler stops after the type and override
+ *                 checks, which find everything that can rot and save the seconds of code generation
  */
-final class NoteCompiler(classpath: String) {
+final class NoteCompiler(classpath: String, runnable: Boolean = false) {
+  private val output = new VirtualDirectory("(memory)", None)
   private val settings = new Settings()
   settings.classpath.value = classpath
-  settings.outputDirs.setSingleOutput(new VirtualDirectory("(memory)", None))
+  settings.outputDirs.setSingleOutput(output)
   settings.feature.value = false
-  // Type and override checks find what can rot; the byte code after them is never run (and costs seconds).
-  settings.stopAfter.value = List("refchecks")
+  if (!runnable) settings.stopAfter.value = List("refchecks")
   private val reporter = new StoreReporter(settings)
   private val global = new Global(settings, reporter)
 
@@ -43,6 +52,15 @@ final class NoteCompiler(classpath: String) {
       val source = sources.find(_.fileName == info.pos.source.file.name).get
       source.locate(if (info.pos.isDefined) info.pos.line else 0, info.msg)
     }
+  }
+
+  /**
+   * The class of the i-th note of the last compile, whose constructor `(sc, spark, z)` runs the note's
+   * paragraphs in order.
+   */
+  def noteClass(i: Int): Class[_] = {
+    require(runnable, "compiled without byte code: use new NoteCompiler(classpath, runnable = true)")
+    new AbstractFileClassLoader(output, getClass.getClassLoader).loadClass(s"zeppelin.notes.Note$i")
   }
 }
 

@@ -20,11 +20,7 @@ class ZeppelinNotesSuite extends AnyFunSuite {
   private val interpreters = Map("spark" -> "scala", "spark.sql" -> "sql", "md" -> "markdown")
   private val chartModes = Set("table", "lineChart", "multiBarChart", "stackedAreaChart", "scatterChart", "pieChart")
 
-  /** The test class path: Surefire's forked JVM may start from a manifest-only jar, so prefer its own record. */
-  private def testClasspath: String =
-    Option(System.getProperty("surefire.test.class.path")).filter(_.nonEmpty).getOrElse(System.getProperty("java.class.path"))
-
-  private lazy val compiler = new NoteCompiler(testClasspath)
+  private lazy val compiler = new NoteCompiler(NoteCompiler.testClasspath)
 
   test("the folder holds the three notes: train a run, chart its metrics, checkpoints and two runs compared") {
     assert(notes.map(_.name) == Seq("1-train-a-short-run", "2-metrics-of-a-run", "3-checkpoints-samples-and-two-runs"))
