@@ -31,14 +31,26 @@ public final class Vocabulary implements Serializable {
         this.codePoints = sortedCodePoints;
     }
 
-    /** Keeps the code points seen at least {@code minCount} times. */
+    /**
+     * Keeps the code points seen at least {@code minCount} times that are text: the replacement character
+     * (what undecodable bytes become) and control characters other than newline and tab map to {@code <unk>}.
+     */
     public static Vocabulary fromCounts(Map<Integer, Long> counts, int minCount) {
         int[] kept = counts.entrySet().stream()
-                .filter(e -> e.getValue() >= minCount)
+                .filter(e -> e.getValue() >= minCount && isText(e.getKey()))
                 .mapToInt(Map.Entry::getKey)
                 .sorted()
                 .toArray();
         return new Vocabulary(kept);
+    }
+
+    /** Whether a code point can get an id of its own; everything else is {@code <unk>}. */
+    public static boolean isText(int codePoint) {
+        if (codePoint == '\n' || codePoint == '\t') {
+            return true;
+        }
+        return codePoint != 0xFFFD && !Character.isISOControl(codePoint) && Character.isDefined(codePoint)
+                && !(codePoint >= 0xD800 && codePoint <= 0xDFFF);
     }
 
     public static Vocabulary of(String text) {

@@ -63,7 +63,7 @@ public final class CorpusPipeline {
             Map<Integer, Long> counts = new HashMap<>();
             it.forEachRemaining(block -> block.codePoints().forEach(cp -> counts.merge(cp, 1L, Long::sum)));
             return Collections.singletonList(counts).iterator();
-        }).reduce((a, b) -> {
+        }).fold(new HashMap<>(), (a, b) -> { // fold, not reduce: an empty corpus must reach the caller's check
             b.forEach((cp, n) -> a.merge(cp, n, Long::sum));
             return a;
         });

@@ -1,0 +1,49 @@
+package io.sparkrnn.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README is the user's reference: it must name every config key and exit code, and CI must run its test command. */
+class DocumentationTest {
+    private static final Path ROOT = Path.of(System.getProperty("project.basedir", "."));
+
+    private static String readme() throws IOException {
+        return Files.readString(ROOT.resolve("README.md"));
+    }
+
+    @Test
+    void everyConfigKeyIsInTheReadmeReference() throws IOException {
+        String readme = readme();
+        for (String key : Options.all().keySet()) {
+            assertTrue(readme.contains("| `" + key + "` |"), "README's configuration reference lacks " + key);
+        }
+    }
+
+    @Test
+    void everyExitCodeIsInTheReadmeTable() throws IOException, IllegalAccessException {
+        String readme = readme();
+        for (Field field : ExitCodes.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class) {
+                int code = field.getInt(null);
+                assertTrue(readme.contains("\n| " + code + " | "), "README's exit code table lacks " + code + " (" + field.getName() + ")");
+            }
+        }
+    }
+
+    @Test
+    void ciRunsTheReadmeTestCommand() throws IOException {
+        Matcher command = Pattern.compile("\\n(mvn [^\\n#]*test)\\s+# run the test suite").matcher(readme());
+        assertTrue(command.find(), "README quick start names no test command");
+        String ci = Files.readString(ROOT.resolve(".ci/run"));
+        assertTrue(ci.contains("\n" + command.group(1).trim() + "\n"), ".ci/run must run exactly: " + command.group(1));
+    }
+}

@@ -1,0 +1,54 @@
+package io.sparkrnn.dist
+
+import io.sparkrnn.data.Vocabulary
+import io.sparkrnn.testkit.{LocalSpark, RunConfigs, TestCorpora}
+import org.scalatest.funsuite.AnyFunSuite
+
+import java.nio.charset.StandardCharsets
+import java.nio.file.{Files, Path}
+
+/** Corpora that are empty, too small or not clean text: a clear error, or <unk> counted, never a crash. */
+class BadCorpusSuite extends AnyFunSuite with LocalSpark {
+  private lazy val dir: Path = TestCorpora.tempDir("bad-corpus")
+
+  private def corpusOf(name: String, bytes: Array[Byte]): Path = {
+    val file = dir.resolve(name)
+    Files.write(file, bytes)
+    file
+  }
+
+  private def prepare(corpus: Path, overrides: (String, Any)*): PreparedCorpus =
+    CorpusPipeline.prepare(sc, RunConfigs(corpus, dir.resolve("runs"), overrides: _*), 2, null)
+
+  test("an empty corpus and one of blank lines are refused with the corpus named") {
+    for ((name, content) <- Seq("empty.txt" -> "", "blank.txt" -> "\n\n   \n\t\n")) {
+      val corpus = corpusOf(name, content.getBytes(StandardCharsets.UTF_8))
+      val error = intercept[CorpusError](prepare(corpus))
+      assert(error.getMessage.contains(corpus.toUri.toString) && error.getMessage.contains("has no text"), error.getMessage)
+    }
+  }
+
+  test("a corpus too small for one window per replica says what to change") {
+    val corpus = corpusOf("tiny.txt", ("Call me Ishmael. " * 6).getBytes(StandardCharsets.UTF_8))
+    val error = intercept[CorpusError](prepare(corpus, "model.seqLength" -> 64))
+    assert(error.getMessage.contains("fewer than one per replica (2 replicas)"), error.getMessage)
+    assert(error.getMessage.contains("model.seqLength"), error.getMessage)
+  }
+
+  test("invalid UTF-8, NUL bytes and CRLF line ends become <unk> or vanish, and are counted") {
+    val line = "It was the best of times, it was the worst of times, it was the age of wisdom.\r\n"
+    val clean = (line * 400).getBytes(StandardCharsets.UTF_8)
+    // Three bytes that are not UTF-8 and two NUL bytes, in the middle of the text.
+    val dirty = clean.take(5000) ++ Array[Byte](0xFF.toByte, 0x00, 0xFE.toByte, 0x00, 0xC3.toByte) ++ clean.drop(5000)
+    val corpus = corpusOf("dirty.txt", dirty)
+    val prepared = prepare(corpus, "model.seqLength" -> 32, "data.blockSize" -> 2048, "data.validationFraction" -> 0.2)
+    try {
+      val vocabulary = prepared.vocabulary()
+      assert(vocabulary.id('\r') == Vocabulary.UNK && vocabulary.id(0xFFFD) == Vocabulary.UNK && vocabulary.id(0) == Vocabulary.UNK)
+      assert(vocabulary.id('w') != Vocabulary.UNK && vocabulary.id('\n') != Vocabulary.UNK)
+      // Hadoop's line reader drops the \r of CRLF; the five bad bytes are the only <unk>s.
+      assert(prepared.unknownCharacters() == 5, s"unknown characters: ${prepared.unknownCharacters()}")
+      assert(prepared.trainWindows() > 0 && prepared.validationWindows() > 0)
+    } finally prepared.release()
+  }
+}
