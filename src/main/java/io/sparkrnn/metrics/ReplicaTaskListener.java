@@ -1,11 +1,9 @@
 package io.sparkrnn.metrics;
 
-import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerUnpersistRDD;
-import org.apache.spark.scheduler.TaskInfo;
 
 import java.util.Map;
 import java.util.Properties;
@@ -44,15 +42,7 @@ final class ReplicaTaskListener extends SparkListener {
         if (round == null) {
             return;
         }
-        TaskInfo info = event.taskInfo();
-        TaskMetrics metrics = event.taskMetrics();
-        boolean withMetrics = metrics != null;
-        rounds.computeIfAbsent(round, r -> new TaskFacts()).add(info.successful(), info.duration() / 1e3,
-                withMetrics ? metrics.executorRunTime() / 1e3 : 0,
-                withMetrics ? metrics.executorCpuTime() / 1e9 : 0,
-                withMetrics ? metrics.jvmGCTime() / 1e3 : 0,
-                withMetrics ? metrics.executorDeserializeTime() / 1e3 : 0,
-                withMetrics ? metrics.resultSize() : 0);
+        rounds.computeIfAbsent(round, r -> new TaskFacts()).add(event.taskInfo(), event.taskMetrics());
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.sparkrnn.metrics;
 
+import org.apache.spark.executor.TaskMetrics;
+import org.apache.spark.scheduler.TaskInfo;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,20 +23,24 @@ public final class TaskFacts {
     private double deserializeSeconds;
     private long resultBytes;
 
-    /** Adds one ended task attempt; a failed attempt adds its metrics (when it has any) but no duration. */
-    synchronized void add(boolean successful, double seconds, double runSeconds, double cpu, double gc,
-                          double deserialize, long bytes) {
+    /**
+     * Adds one ended task attempt. A failed attempt adds no duration, and its metrics only when Spark has them
+     * ({@code metrics} may be null).
+     */
+    synchronized void add(TaskInfo info, TaskMetrics metrics) {
         count++;
-        if (successful) {
-            successfulSeconds.add(seconds);
+        if (info.successful()) {
+            successfulSeconds.add(info.duration() / 1e3);
         } else {
             failed++;
         }
-        executorRunSeconds += runSeconds;
-        cpuSeconds += cpu;
-        gcSeconds += gc;
-        deserializeSeconds += deserialize;
-        resultBytes += bytes;
+        if (metrics != null) {
+            executorRunSeconds += metrics.executorRunTime() / 1e3;
+            cpuSeconds += metrics.executorCpuTime() / 1e9;
+            gcSeconds += metrics.jvmGCTime() / 1e3;
+            deserializeSeconds += metrics.executorDeserializeTime() / 1e3;
+            resultBytes += metrics.resultSize();
+        }
     }
 
     public synchronized int count() { return count; }
