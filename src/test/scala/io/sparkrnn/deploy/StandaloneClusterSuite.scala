@@ -133,8 +133,9 @@ class StandaloneClusterSuite extends AnyFunSuite with BeforeAndAfterAll with Mat
   }
 
   test("a driver still running at the timeout is killed and reported as timed out") {
+    // Long enough for a loaded 2-core machine to start the driver JVM (8 s was not, at load 25).
     val result = cluster.submit(SubmitRequest.of(appJar, "io.sparkrnn.testing.SleepingApp")
-      .timeout(Duration.ofSeconds(8)))
+      .timeout(Duration.ofSeconds(30)))
     withClue(result.output()) {
       result.timedOut() shouldBe true
       result.exitCode() shouldBe -1
