@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         RunConfig config = common.load();
-        ConsoleProgress progress = new ConsoleProgress(System.out, config.get(Options.QUIET));
+        ConsoleProgress progress = ConsoleProgress.forStandardOutput(config.get(Options.QUIET));
         try (JavaSparkContext sc = SparkContexts.create("spark-rnn " + config.get(Options.RUN_ID), common.master)) {
             progress.info("Spark " + sc.version() + " master " + sc.master() + ", UI " + sc.sc().uiWebUrl().getOrElse(() -> "off"));
             TrainingSummary summary = new TrainingRun(sc, config, fresh, initFrom, progress).run();

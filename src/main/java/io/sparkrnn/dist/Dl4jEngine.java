@@ -38,7 +38,8 @@ final class Dl4jEngine {
         PhaseTimes phases = new PhaseTimes();
         int remaining = rounds - state.round();
         graph.setParams(state.params());
-        Fit fit = phases.time("dl4j fit", () -> train(sc, graph, spec, shards, settings, replicas, remaining));
+        // DL4J trains, schedules and averages all remaining rounds in one fit: all of it is replica work here.
+        Fit fit = phases.time("replica compute", () -> train(sc, graph, spec, shards, settings, replicas, remaining));
         state.params().assign(graph.params());
         ReplicaResult sum = new ReplicaResult();
         sum.tokens = fit.examples * settings.seqLength;

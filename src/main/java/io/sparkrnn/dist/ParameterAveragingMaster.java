@@ -1,6 +1,8 @@
 package io.sparkrnn.dist;
 
 import io.sparkrnn.data.WindowShard;
+import io.sparkrnn.metrics.ReplicaAccumulators;
+import io.sparkrnn.metrics.RoundMonitor;
 import io.sparkrnn.model.ModelSpec;
 import io.sparkrnn.train.GlobalNormClipper;
 import org.apache.spark.api.java.JavaRDD;
@@ -24,6 +26,7 @@ public final class ParameterAveragingMaster {
     private final TrainSettings settings;
     private final OuterOptimizer outer;
     private final double maxUpdateNorm;
+    private final ReplicaAccumulators accumulators;
 
     ParameterAveragingMaster(JavaSparkContext sc, ModelSpec spec, TrainSettings settings, OuterOptimizer outer,
                              double maxUpdateNorm) {
@@ -32,6 +35,7 @@ public final class ParameterAveragingMaster {
         this.settings = settings;
         this.outer = outer;
         this.maxUpdateNorm = maxUpdateNorm;
+        this.accumulators = ReplicaAccumulators.register(sc.sc());
     }
 
     /**
@@ -44,8 +48,8 @@ public final class ParameterAveragingMaster {
         int round = state.round() + 1;
         Broadcast<RoundInput> input = phases.time("broadcast", () -> sc.broadcast(new RoundInput(round, state.steps(),
                 state.params().toFloatVector(), RoundInput.floats(state.updaterState()), learningRate)));
-        ReplicaResult sum = phases.time("replicas", () -> InOrderAggregation.aggregate(shards,
-                new ReplicaTask(input, spec, settings), ReplicaResult.empty(), ReplicaResult::add));
+        accumulators.reset();
+        ReplicaResult sum = trainReplicas(shards, new ReplicaTask(input, spec, settings, accumulators), phases);
         phases.time("cleanup", () -> input.destroy());
 
         if (sum.replicas > 0 && !allFinite(sum.deltaSum)) {
@@ -69,6 +73,22 @@ public final class ParameterAveragingMaster {
             }
         }
         return true;
+    }
+
+    /**
+     * The replica job. Its results are folded on the driver as they arrive, on Spark's scheduler thread while
+     * the job still runs: that time is reported as "aggregation" and taken out of the job's wall time, so that
+     * the phases still add up to the round.
+     */
+    private ReplicaResult trainReplicas(JavaRDD<WindowShard> shards, ReplicaTask task, PhaseTimes phases) {
+        PhaseTimes folding = new PhaseTimes();
+        ReplicaResult sum = phases.time("replica compute", () -> RoundMonitor.replicaPhase(sc, () ->
+                InOrderAggregation.aggregate(shards, task, ReplicaResult.empty(),
+                        (folded, next) -> folding.time("aggregation", () -> folded.add(next)))));
+        double aggregation = folding.seconds("aggregation");
+        phases.add("replica compute", -aggregation);
+        phases.add("aggregation", aggregation);
+        return sum;
     }
 
     /** @return the averaged update's norm before and after the master's clip */

@@ -3,7 +3,10 @@ package io.sparkrnn.dist;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Wall-clock seconds a round spent in each named phase, in the order they ran. */
+/**
+ * Wall-clock seconds a round spent in each named phase, in the order they ran. Safe to add to from Spark's
+ * scheduler thread (where results are folded) while the driver thread waits for the job.
+ */
 public final class PhaseTimes {
     private final Map<String, Double> seconds = new LinkedHashMap<>();
 
@@ -13,7 +16,7 @@ public final class PhaseTimes {
         try {
             return phase.get();
         } finally {
-            seconds.merge(name, (System.nanoTime() - start) / 1e9, Double::sum);
+            add(name, (System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -24,11 +27,16 @@ public final class PhaseTimes {
         });
     }
 
-    public void add(String name, double value) {
+    public synchronized void add(String name, double value) {
         seconds.merge(name, value, Double::sum);
     }
 
-    public Map<String, Double> asMap() { return seconds; }
+    /** Seconds recorded under {@code name}, 0 when none. */
+    public synchronized double seconds(String name) {
+        return seconds.getOrDefault(name, 0.0);
+    }
 
-    public double total() { return seconds.values().stream().mapToDouble(Double::doubleValue).sum(); }
+    public synchronized Map<String, Double> asMap() { return new LinkedHashMap<>(seconds); }
+
+    public synchronized double total() { return seconds.values().stream().mapToDouble(Double::doubleValue).sum(); }
 }

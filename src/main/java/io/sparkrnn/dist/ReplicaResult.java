@@ -1,5 +1,7 @@
 package io.sparkrnn.dist;
 
+import io.sparkrnn.metrics.ReplicaAccumulators;
+
 import java.io.Serializable;
 
 /**
@@ -13,6 +15,7 @@ final class ReplicaResult implements Serializable {
     float[] updaterStateSum;
     double lossSum;
     long tokens;
+    long examples;
     long steps;
     double gradNormSum;
     double gradNormMax;
@@ -36,6 +39,7 @@ final class ReplicaResult implements Serializable {
         updaterStateSum = addInto(updaterStateSum, other.updaterStateSum);
         lossSum += other.lossSum;
         tokens += other.tokens;
+        examples += other.examples;
         steps += other.steps;
         gradNormSum += other.gradNormSum;
         gradNormMax = Math.max(gradNormMax, other.gradNormMax);
@@ -45,6 +49,22 @@ final class ReplicaResult implements Serializable {
         maxEpoch = Math.max(maxEpoch, other.maxEpoch);
         computeSeconds = Math.max(computeSeconds, other.computeSeconds);
         return this;
+    }
+
+    /**
+     * Adds this result to the Spark UI's accumulators; a non-finite replica counts as {@code localSteps}
+     * skipped steps and nothing else, as it counts in the round's metrics.
+     */
+    void reportTo(ReplicaAccumulators accumulators, int localSteps) {
+        accumulators.tokens().add(tokens);
+        accumulators.lossSum().add(lossSum);
+        accumulators.examples().add(examples);
+        accumulators.gradNormSum().add(gradNormSum);
+        if (steps > 0) {
+            accumulators.gradNormMax().add(gradNormMax);
+        }
+        accumulators.clippedSteps().add(clippedSteps);
+        accumulators.nonFiniteSteps().add((long) nonFiniteReplicas * localSteps);
     }
 
     private static float[] addInto(float[] target, float[] source) {

@@ -4,6 +4,7 @@ import io.sparkrnn.data.Hashing;
 import io.sparkrnn.data.MiniBatch;
 import io.sparkrnn.data.MinibatchSchedule;
 import io.sparkrnn.data.WindowShard;
+import io.sparkrnn.metrics.ReplicaAccumulators;
 import io.sparkrnn.model.ModelSpec;
 import io.sparkrnn.train.ReplicaTrainer;
 import io.sparkrnn.train.StepStats;
@@ -21,7 +22,9 @@ import java.util.Iterator;
 /**
  * One replica's part of a round: load the broadcast parameters and optimizer state, take K local steps on
  * this partition's next minibatches, return the parameter delta and statistics. Everything it draws is seeded
- * by (seed, partition, step), so a retried task returns exactly what the first attempt would have.
+ * by (seed, partition, step), so a retried task returns exactly what the first attempt would have. It adds its
+ * totals to the round's accumulators once, at the end, from inside the replica job (an action), so that Spark
+ * counts a retried task's accumulator updates once too.
  */
 final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult> {
     private static final long serialVersionUID = 1L;
@@ -31,11 +34,13 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
     private final Broadcast<RoundInput> input;
     private final ModelSpec spec;
     private final TrainSettings settings;
+    private final ReplicaAccumulators accumulators;
 
-    ReplicaTask(Broadcast<RoundInput> input, ModelSpec spec, TrainSettings settings) {
+    ReplicaTask(Broadcast<RoundInput> input, ModelSpec spec, TrainSettings settings, ReplicaAccumulators accumulators) {
         this.input = input;
         this.spec = spec;
         this.settings = settings;
+        this.accumulators = accumulators;
     }
 
     @Override
@@ -51,7 +56,9 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
                 SparkEnv.get().executorId(), ProcessHandle.current().pid(), TaskDevice.describe(device));
         ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength, device);
         try {
-            return train(trainer, shard, round, partition);
+            ReplicaResult result = train(trainer, shard, round, partition);
+            result.reportTo(accumulators, settings.localSteps);
+            return result;
         } finally {
             ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength, device);
         }
@@ -71,12 +78,14 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
         for (int k = 0; k < settings.localSteps; k++) {
             long step = round.firstStep + k;
             FaultInjection.beforeStep(round.round, partition, k);
-            StepStats stats = trainer.step(MiniBatch.fromWindows(shard, schedule.windowsOf(step)));
+            MiniBatch batch = MiniBatch.fromWindows(shard, schedule.windowsOf(step));
+            StepStats stats = trainer.step(batch);
             if (!stats.finite() || injectedNonFinite) {
                 return ReplicaResult.nonFinite();
             }
             result.lossSum += stats.lossSum();
             result.tokens += stats.tokens();
+            result.examples += batch.size();
             result.steps++;
             result.gradNormSum += stats.gradNorm();
             result.gradNormMax = Math.max(result.gradNormMax, stats.gradNorm());

@@ -5,6 +5,8 @@ public final class RoundOutcome {
     public final int round;
     public final double trainLoss;
     public final long tokens;
+    /** Training windows (sequences) the kept replicas trained on. */
+    public final long examples;
     public final int replicas;
     public final int nonFiniteReplicas;
     public final double gradNormMean;
@@ -24,6 +26,7 @@ public final class RoundOutcome {
         this.round = round;
         this.trainLoss = sum.tokens == 0 ? Double.NaN : sum.lossSum / sum.tokens;
         this.tokens = sum.tokens;
+        this.examples = sum.examples;
         this.replicas = sum.replicas;
         this.nonFiniteReplicas = sum.nonFiniteReplicas;
         this.gradNormMean = sum.steps == 0 ? Double.NaN : sum.gradNormSum / sum.steps;

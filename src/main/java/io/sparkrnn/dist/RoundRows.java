@@ -3,22 +3,35 @@ package io.sparkrnn.dist;
 import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.metrics.MetricsRow;
+import io.sparkrnn.metrics.TaskFacts;
 import io.sparkrnn.train.LossSum;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Turns a round's outcome into its metrics.jsonl row; the field names are documented in the README. */
 final class RoundRows {
     private static final double LN2 = Math.log(2);
+    /** Every row has these phases (0 when a phase did not run), so that charts need no null handling. */
+    static final List<String> PHASES = List.of("broadcast", "replica compute", "aggregation", "cleanup",
+            "master update", "evaluation", "checkpoint");
 
     private RoundRows() { }
 
-    /** @param unknownCharacters corpus characters read as {@code <unk>} (the same in every row of a run) */
-    static MetricsRow of(RunConfig config, RoundOutcome outcome, LossSum validation, long unknownCharacters) {
+    /**
+     * @param unknownCharacters corpus characters read as {@code <unk>} (the same in every row of a run)
+     * @param tasks the round's task facts from the Spark listener
+     */
+    static MetricsRow of(RunConfig config, RoundOutcome outcome, LossSum validation, long unknownCharacters,
+                         TaskFacts tasks) {
         double seconds = outcome.phases.total();
         return new MetricsRow()
                 .put("run", config.get(Options.RUN_ID))
                 .put("round", outcome.round)
                 .put("epoch", outcome.epoch)
                 .put("tokens", outcome.tokens)
+                .put("examples", outcome.examples)
                 .put("trainLoss", outcome.trainLoss)
                 .put("trainBpc", outcome.trainLoss / LN2)
                 .put("valLoss", validation == null ? Double.NaN : validation.meanLoss())
@@ -35,6 +48,14 @@ final class RoundRows {
                 .put("seconds", seconds)
                 .put("tokensPerSecond", outcome.tokens / seconds)
                 .put("replicaComputeSeconds", outcome.replicaComputeSeconds)
-                .put("phases", outcome.phases.asMap());
+                .put("phases", allPhases(outcome.phases))
+                .put("tasks", tasks.asMap());
+    }
+
+    private static Map<String, Double> allPhases(PhaseTimes phases) {
+        Map<String, Double> all = new LinkedHashMap<>();
+        PHASES.forEach(name -> all.put(name, phases.seconds(name)));
+        all.putAll(phases.asMap());
+        return all;
     }
 }

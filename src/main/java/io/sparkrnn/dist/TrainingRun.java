@@ -11,6 +11,7 @@ import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.metrics.ConsoleProgress;
 import io.sparkrnn.metrics.MetricsJournal;
 import io.sparkrnn.metrics.MetricsRow;
+import io.sparkrnn.metrics.RoundMonitor;
 import io.sparkrnn.model.GraphFactory;
 import io.sparkrnn.model.ModelSpec;
 import io.sparkrnn.train.LossSum;
@@ -60,19 +61,24 @@ public final class TrainingRun {
         this.deviceBinder = deviceBinder;
     }
 
+    /**
+     * Runs the whole training. Every job runs under the run's job group, labelled with its round on the Spark
+     * UI's Jobs page; the monitor is detached at the end, also when the run fails.
+     */
     public TrainingSummary run() throws IOException {
         CheckpointStore store = openStore();
-        try (RunLock lock = lock(store)) {
-            return train(store, lock);
+        try (RunLock lock = lock(store); RoundMonitor monitor = RoundMonitor.attach(sc, config.get(Options.RUN_ID))) {
+            return train(store, lock, monitor);
         }
     }
 
-    private TrainingSummary train(CheckpointStore store, RunLock lock) throws IOException {
+    private TrainingSummary train(CheckpointStore store, RunLock lock, RoundMonitor monitor) throws IOException {
         StartingPoint start = startingPoint(store);
         progress.info(start.describe(store.runUri()));
+        monitor.describe("preparing the corpus");
         Session run = prepare(store, start);
         announce(run);
-        String lastCheckpoint = trainRounds(run, lock);
+        String lastCheckpoint = trainRounds(run, lock, monitor);
         String sample = sample(run);
         run.corpus.release();
         return new TrainingSummary(store.runUri(), lastCheckpoint, run.journal.rows(), sample, run.state);
@@ -166,7 +172,7 @@ public final class TrainingRun {
     }
 
     /** The round loop; returns the last checkpoint written (or resumed from). */
-    private String trainRounds(Session run, RunLock lock) {
+    private String trainRounds(Session run, RunLock lock, RoundMonitor monitor) {
         TrainSettings settings = TrainSettings.from(config, deviceBinder);
         NonFiniteRetries master = new NonFiniteRetries(new ParameterAveragingMaster(sc, run.spec, settings, run.outer,
                 config.get(Options.MAX_UPDATE_NORM)), config);
@@ -179,8 +185,9 @@ public final class TrainingRun {
         long started = System.nanoTime();
         int firstRound = run.state.round() + 1;
         while (run.state.round() < rounds) {
+            int round = run.state.round() + 1;
             heartbeat(lock);
-            describeJobs(run.state.round() + 1, rounds);
+            monitor.beginRound(round, rounds, run.journal.last().orElse(null));
             RoundOutcome outcome = Dl4jEngine.selected(config)
                     ? Dl4jEngine.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
                     : master.runRound(run.state, run.corpus.train());
@@ -193,7 +200,8 @@ public final class TrainingRun {
             if (checkpoint.firesAt(outcome.round)) {
                 lastCheckpoint = outcome.phases.time("checkpoint", () -> save(run, validation));
             }
-            MetricsRow row = RoundRows.of(config, outcome, validation, run.corpus.unknownCharacters());
+            MetricsRow row = RoundRows.of(config, outcome, validation, run.corpus.unknownCharacters(),
+                    monitor.endRound(round));
             run.journal.append(row);
             double elapsed = (System.nanoTime() - started) / 1e9;
             int done = outcome.round - firstRound + 1;
@@ -231,11 +239,6 @@ public final class TrainingRun {
         run.graph.setParams(run.state.params());
         return new TextSampler(run.graph, run.corpus.vocabulary()).sample(config.get(Options.SAMPLE_PROMPT), length,
                 config.get(Options.SAMPLE_TEMPERATURE), config.get(Options.SEED));
-    }
-
-    private void describeJobs(int round, int rounds) {
-        sc.setJobGroup("spark-rnn " + config.get(Options.RUN_ID),
-                String.format(Locale.ROOT, "spark-rnn %s · round %d/%d", config.get(Options.RUN_ID), round, rounds), false);
     }
 
     private void announce(Session run) {

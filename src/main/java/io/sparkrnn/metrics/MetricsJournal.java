@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -57,6 +58,11 @@ public final class MetricsJournal {
     }
 
     public List<MetricsRow> rows() { return List.copyOf(rows); }
+
+    /** The newest row: the round before the one about to run. */
+    public Optional<MetricsRow> last() {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(rows.size() - 1));
+    }
 
     public void append(MetricsRow row) {
         rows.add(row);
