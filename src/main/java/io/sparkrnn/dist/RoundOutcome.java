@@ -15,7 +15,7 @@ public final class RoundOutcome {
     public final double updateNorm;
     public final double appliedUpdateNorm;
     public final double epoch;
-    /** The slowest replica's own compute time, inside the "replicas" phase. */
+    /** The slowest replica's own compute time, inside the "replica compute" phase. */
     public final double replicaComputeSeconds;
     public final PhaseTimes phases;
     /** The replicas' learning rate in this round (lower than configured after non-finite retries). */
