@@ -1,5 +1,6 @@
 package io.sparkrnn.cli;
 
+import io.sparkrnn.config.ConfigError;
 import io.sparkrnn.config.ConfigOption;
 import io.sparkrnn.config.ExitCodes;
 import io.sparkrnn.config.Options;
@@ -24,6 +25,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "Refuse to touch an existing run folder instead of resuming it.")
     boolean fresh;
 
+    @Option(names = "--resume", description = "Resume the run's latest complete checkpoint, and fail (exit code 4) "
+            + "when the run folder has none, instead of starting the run. Without --resume or --fresh, a run folder "
+            + "with a checkpoint is resumed and one without starts the run.")
+    boolean resume;
+
     @Option(names = "--init-from", paramLabel = "URI",
             description = "Warm start: a new run begins with the parameters and vocabulary of this checkpoint (a "
                     + "ckpt-N folder, a run folder or a promoted production folder), at round 0 with fresh optimizer "
@@ -40,11 +46,17 @@ final class TrainCommand implements Callable<Integer> {
             printConfigReference();
             return ExitCodes.OK;
         }
+        if (resume && (fresh || initFrom != null)) {
+            throw new ConfigError("--resume", "--resume cannot be combined with "
+                    + (fresh ? "--fresh" : "--init-from") + ": --resume continues an existing run, "
+                    + (fresh ? "--fresh refuses one" : "--init-from starts a new one"));
+        }
         RunConfig config = common.load();
         ConsoleProgress progress = ConsoleProgress.forStandardOutput(config.get(Options.QUIET));
         try (JavaSparkContext sc = SparkContexts.create("spark-rnn " + config.get(Options.RUN_ID), common.master)) {
             progress.info("Spark " + sc.version() + " master " + sc.master() + ", UI " + sc.sc().uiWebUrl().getOrElse(() -> "off"));
-            TrainingSummary summary = new TrainingRun(sc, config, fresh, initFrom, progress).run();
+            TrainingSummary summary = new TrainingRun(sc, config, fresh, initFrom, progress)
+                    .requireCheckpoint(resume).run();
             progress.summary(String.format(Locale.ROOT, "done: validation %.3f bits per character; checkpoint %s",
                     summary.lastValidationBpc(), summary.checkpointUri()));
             if (!summary.sample().isEmpty()) {

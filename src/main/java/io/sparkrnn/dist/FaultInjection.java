@@ -3,6 +3,7 @@ package io.sparkrnn.dist;
 import org.apache.spark.TaskContext;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,16 +15,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Faults are given as a spec string, installed by a test in this JVM ({@link #install}, enough for Spark local
  * mode) or read once from the system property {@value #PROPERTY} (for executor JVMs:
- * {@code spark.executor.extraJavaOptions=-Dsparkrnn.test.faults=...}). Entries are separated by ';':
+ * {@code spark.executor.extraJavaOptions=-Dio.sparkrnn.test.faults=...}; not "sparkrnn.": Spark refuses executor
+ * options that start with "-Dspark"). Entries are separated by ';':
  * <ul>
  *   <li>{@code fail-task:ROUND:PARTITION:STEP} - the replica task of that round and partition throws before local
- *       step STEP on its first attempt (TaskContext.attemptNumber() == 0), like an executor dying mid-round;</li>
+ *       step STEP on its first attempt (task and stage attempt 0), like an executor dying mid-round;</li>
+ *   <li>{@code pause-task:ROUND:PARTITION:MILLIS} - the replica task of that round and partition sleeps before its
+ *       first local step on its first attempt, so that a test can kill its executor JVM while it runs;</li>
  *   <li>{@code non-finite:ROUND:PARTITION:TIMES} - the replica reports a non-finite loss in its first TIMES
  *       executions of that round; PARTITION {@code *} means every partition.</li>
  * </ul>
  */
 public final class FaultInjection {
-    public static final String PROPERTY = "sparkrnn.test.faults";
+    public static final String PROPERTY = "io.sparkrnn.test.faults";
 
     private static final List<Fault> FAULTS = new CopyOnWriteArrayList<>(parse(System.getProperty(PROPERTY, "")));
     private static final Map<String, AtomicInteger> EXECUTIONS = new ConcurrentHashMap<>();
@@ -37,14 +41,31 @@ public final class FaultInjection {
         FAULTS.addAll(parse(spec));
     }
 
-    /** Throws the injected task failure for this round, partition and local step, if one is installed. */
+    /** Throws the injected task failure, or sleeps the injected pause, for this round, partition and local step. */
     static void beforeStep(int round, int partition, int step) {
+        TaskContext task = TaskContext.get();
+        // A lost executor can take cached windows with it: Spark then reruns the task in a new stage attempt,
+        // whose task attempt numbers start at 0 again. Only the very first execution is faulty.
+        boolean firstAttempt = task != null && task.attemptNumber() == 0 && task.stageAttemptNumber() == 0;
         for (Fault f : FAULTS) {
-            if (f.kind == Kind.FAIL_TASK && f.matches(round, partition) && f.count == step
-                    && TaskContext.get() != null && TaskContext.get().attemptNumber() == 0) {
+            if (!firstAttempt || !f.matches(round, partition)) {
+                continue;
+            }
+            if (f.kind == Kind.FAIL_TASK && f.count == step) {
                 throw new IllegalStateException("injected test fault: replica task of round " + round + ", partition "
                         + partition + " dies before local step " + step);
             }
+            if (f.kind == Kind.PAUSE_TASK && step == 0) {
+                pause(f.count);
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -66,23 +87,36 @@ public final class FaultInjection {
                 continue;
             }
             String[] p = entry.trim().split(":");
-            if (p.length != 4 || !(p[0].equals("fail-task") || p[0].equals("non-finite"))) {
-                throw new IllegalArgumentException("fault '" + entry + "' is not fail-task:ROUND:PARTITION:STEP "
-                        + "or non-finite:ROUND:PARTITION|*:TIMES");
+            Kind kind = p.length == 4 ? Kind.named(p[0]) : null;
+            if (kind == null) {
+                throw new IllegalArgumentException("fault '" + entry + "' is not fail-task:ROUND:PARTITION:STEP, "
+                        + "pause-task:ROUND:PARTITION:MILLIS or non-finite:ROUND:PARTITION|*:TIMES");
             }
-            faults.add(new Fault(p[0].equals("fail-task") ? Kind.FAIL_TASK : Kind.NON_FINITE, Integer.parseInt(p[1]),
+            faults.add(new Fault(kind, Integer.parseInt(p[1]),
                     p[2].equals("*") ? -1 : Integer.parseInt(p[2]), Integer.parseInt(p[3])));
         }
         return faults;
     }
 
-    private enum Kind { FAIL_TASK, NON_FINITE }
+    private enum Kind {
+        FAIL_TASK, PAUSE_TASK, NON_FINITE;
+
+        /** The kind spelled as in a spec (fail-task, pause-task, non-finite), or null. */
+        static Kind named(String name) {
+            for (Kind k : values()) {
+                if (k.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(name)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
 
     private static final class Fault {
         final Kind kind;
         final int round;
         final int partition;
-        /** The step to fail before (FAIL_TASK), or how many executions go non-finite (NON_FINITE). */
+        /** The step to fail before (FAIL_TASK), the pause in ms (PAUSE_TASK), or how many executions go non-finite. */
         final int count;
 
         Fault(Kind kind, int round, int partition, int count) {

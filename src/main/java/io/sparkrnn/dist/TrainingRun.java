@@ -37,6 +37,7 @@ public final class TrainingRun {
     private final String initFrom;
     private final ConsoleProgress progress;
     private final DeviceBinder deviceBinder;
+    private boolean requireCheckpoint;
 
     public TrainingRun(JavaSparkContext sc, RunConfig config, boolean fresh, ConsoleProgress progress) {
         this(sc, config, fresh, null, progress);
@@ -65,6 +66,12 @@ public final class TrainingRun {
      * Runs the whole training. Every job runs under the run's job group, labelled with its round on the Spark
      * UI's Jobs page; the monitor is detached at the end, also when the run fails.
      */
+    /** With true, a run folder without a complete checkpoint is an error instead of a new run (train --resume). */
+    public TrainingRun requireCheckpoint(boolean required) {
+        this.requireCheckpoint = required;
+        return this;
+    }
+
     public TrainingSummary run() throws IOException {
         CheckpointStore store = openStore();
         try (RunLock lock = lock(store); RoundMonitor monitor = RoundMonitor.attach(sc, config.get(Options.RUN_ID))) {
@@ -130,6 +137,10 @@ public final class TrainingRun {
             RunSnapshot own = SnapshotFiles.read(latest.get());
             requireSameWarmStart(own, store);
             return StartingPoint.resume(own, latest.get().uri());
+        }
+        if (requireCheckpoint) {
+            throw new RunError(ExitCodes.CHECKPOINT, "--resume was given but run folder " + store.runUri() + " holds no "
+                    + "complete checkpoint to resume; check checkpoint.root and run.id, or drop --resume to start the run");
         }
         if (initFrom == null) {
             return StartingPoint.fresh();

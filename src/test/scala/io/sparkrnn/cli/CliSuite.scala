@@ -34,7 +34,8 @@ class CliSuite extends AnyFunSuite {
     val cases = Seq(
       Seq("--set", "model.hiddenSise=128") -> "unknown config key 'model.hiddenSise'",
       Seq("--set", "train.learningRate=-0.01") -> "train.learningRate must be a number > 0, got -0.01",
-      Seq("--set", "model.seqLength=0") -> "model.seqLength must be an integer >= 2, got 0")
+      Seq("--set", "model.seqLength=0") -> "model.seqLength must be an integer >= 2, got 0",
+      Seq("--resume", "--fresh") -> "--resume cannot be combined with --fresh")
     for ((args, message) <- cases) {
       val (code, out, err) = runJvm(("train" +: args): _*)
       assert(code == ExitCodes.CONFIG, s"${args.mkString(" ")}: exit $code, stderr: $err")
@@ -57,6 +58,10 @@ class CliSuite extends AnyFunSuite {
       "--set", "model.layers=1", "--set", "model.hiddenSize=32", "--set", "model.seqLength=32",
       "--set", "data.blockSize=1024", "--set", "data.validationFraction=0.1", "--set", "train.rounds=4",
       "--set", "checkpoint.everyRounds=2", "--set", "eval.everyRounds=2", "--set", "sample.length=40")
+    val (nothingToResume, _) = runHere((Seq("train", "--master", "local[2]", "--resume") ++ common): _*)
+    assert(nothingToResume == ExitCodes.CHECKPOINT, "--resume must refuse a run folder without a checkpoint")
+    assert(!Files.exists(dir.resolve("runs/cli/LATEST")), "a refused --resume writes no checkpoint")
+
     val (trained, out) = runHere((Seq("train", "--master", "local[2]", "--fresh") ++ common): _*)
     assert(trained == ExitCodes.OK, out)
     assert(out.contains("round 4/4"), out)
@@ -72,6 +77,9 @@ class CliSuite extends AnyFunSuite {
 
     val (again, _) = runHere((Seq("train", "--master", "local[2]", "--fresh") ++ common): _*)
     assert(again == ExitCodes.RUN_CONFLICT, "--fresh must refuse an existing run")
+    val (resumed, resumedOut) = runHere((Seq("train", "--master", "local[2]", "--resume") ++ common): _*)
+    assert(resumed == ExitCodes.OK, resumedOut)
+    assert(resumedOut.contains("nothing to train"), resumedOut)
 
     val (evaluated, evaluation) = runHere("evaluate", "--master", "local[2]", "--checkpoint", run.toUri.toString)
     assert(evaluated == ExitCodes.OK, evaluation)

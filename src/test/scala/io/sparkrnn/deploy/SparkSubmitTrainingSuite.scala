@@ -8,6 +8,7 @@ import java.util.zip.ZipFile
 
 import scala.collection.JavaConverters._
 
+import com.fasterxml.jackson.databind.ObjectMapper
 import org.apache.hadoop.fs.{Path => HPath}
 import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
@@ -15,8 +16,8 @@ import org.scalatest.matchers.should.Matchers
 
 import io.sparkrnn.checkpoint.CheckpointRef
 import io.sparkrnn.config.ExitCodes
-import io.sparkrnn.dist.SnapshotFiles
-import io.sparkrnn.testing.{StandaloneClusterFixture, SubmitResult, TestJars}
+import io.sparkrnn.dist.{FaultInjection, SnapshotFiles}
+import io.sparkrnn.testing.{StandaloneClusterFixture, Submission, SubmitResult, TestJars}
 import io.sparkrnn.testkit.{InProcessCli, TestCorpora}
 
 /**
@@ -29,6 +30,7 @@ import io.sparkrnn.testkit.{InProcessCli, TestCorpora}
 class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with Matchers {
   private val repo = StandaloneClusterFixture.repoRoot()
   private val ReplicaLine = """round (\d+) replica (\d+) on executor (\S+) \(pid (\d+)\): (CPU|GPU \d+)""".r
+  private val Json = new ObjectMapper()
   private var cluster: StandaloneClusterFixture = _
 
   /** The runtime dependencies target/lib gets, in ~/.m2 (written in process-classes by the pom). */
@@ -69,30 +71,7 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
 
   test("spark-submit trains 2 replicas on 2 executor JVMs, checkpoints to HDFS, and the checkpoint evaluates") {
     val hdfs = cluster.hdfsUri()
-    val corpus = s"$hdfs/data/moby-dick-40k.txt"
-    val local = TestCorpora.mobyDickPrefix(cluster.workDir(), 40000)
-    cluster.fileSystem().copyFromLocalFile(new HPath(local.toUri), new HPath(corpus))
-    val appJar = cluster.workDir().resolve("spark-rnn.jar")
-    TestJars.jar(repo.resolve("target/classes"), appJar, _ => true, "io.sparkrnn.cli.Main")
-    val lib = Files.createDirectories(cluster.workDir().resolve("lib"))
-    dependencyJars.foreach(jar => Files.createSymbolicLink(lib.resolve(jar.getName), jar.toPath))
-
-    // The wrapper users run, sized for 1g Workers; it runs SparkSubmit from the fixture's SPARK_HOME.
-    val command = Seq("bash", repo.resolve("deploy/spark-submit.sh").toString,
-      "--master", cluster.masterUrl(), "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.port=0",
-      "--conf", "spark.cores.max=2",
-      "--conf", "spark.hadoop.dfs.replication=1",
-      "train", "--fresh", "--set", s"data.corpus=$corpus", "--set", s"checkpoint.root=$hdfs/runs",
-      "--set", "run.id=submitted", "--set", "model.layers=1", "--set", "model.hiddenSize=32",
-      "--set", "model.embeddingSize=16", "--set", "model.seqLength=32", "--set", "train.batchSize=16",
-      "--set", "train.averagingFrequency=4", "--set", "train.rounds=3", "--set", "data.blockSize=1024",
-      "--set", "data.validationFraction=0.1", "--set", "eval.everyRounds=3", "--set", "eval.maxWindows=64",
-      "--set", "checkpoint.everyRounds=1", "--set", "sample.length=30", "--set", "master.replicas=0")
-    val env = Map("APP_JAR" -> appJar.toString, "APP_LIB" -> lib.toString, "DRIVER_MEMORY" -> "768m",
-      "EXECUTOR_MEMORY" -> "512m", "ND4J_OFFHEAP" -> "512m", "NATIVE_OVERHEAD" -> "512m",
-      // C1 only in the JVMs of a 3-round test: start-up CPU on 2 shared cores.
-      "EXECUTOR_JAVA_OPTS" -> "-XX:TieredStopAtLevel=1")
-    val result = cluster.submitCommand("spark-submit.sh", command.asJava, env.asJava, Duration.ofMinutes(5)).await()
+    val result = startTraining("submitted", extraExecutorOptions = "").await()
     println(s"SparkSubmitTrainingSuite: $result, cluster timings ${cluster.timings().asScala.map {
       case (k, d) => s"$k=${d.toMillis} ms" }.mkString(", ")}")
 
@@ -102,15 +81,13 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
       result.output() should include("round 3/3")
 
       // Which executor JVM trained which replica in which round: from our ReplicaTask's log line.
-      val replicaWork = cluster.executorLogs(result.appId().get()).asScala.values.toSeq
-        .flatMap(log => ReplicaLine.findAllMatchIn(log).map(m => (m.group(1).toInt, m.group(2).toInt, m.group(3),
-          m.group(4).toLong, m.group(5))))
-      replicaWork.map(w => (w._1, w._2)).sorted shouldBe (for (r <- 1 to 3; p <- 0 to 1) yield (r, p))
-      replicaWork.map(_._3).distinct should have size 2
-      val pids = replicaWork.map(_._4).toSet
+      val work = replicaWork(result.appId().get())
+      work.map(w => (w._1, w._2)).sorted shouldBe (for (r <- 1 to 3; p <- 0 to 1) yield (r, p))
+      work.map(_._3).distinct should have size 2
+      val pids = work.map(_._4).toSet
       pids should have size 2
       pids should not contain result.driverPid()
-      replicaWork.map(_._5).toSet shouldBe Set("CPU")
+      work.map(_._5).toSet shouldBe Set("CPU")
 
       // The wrapper's sizing reached the executor JVMs ("Spark Executor Command: ..." heads their stderr).
       val commands = cluster.executorLogs(result.appId().get()).asScala.collect {
@@ -148,6 +125,86 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
       evaluated should be < math.log(snapshot.vocabulary().size()) / math.log(2)
     }
   }
+
+  test("an executor JVM killed by PID mid-round: its replica is retrained elsewhere, the run ends with the " +
+    "uninterrupted run's parameters") {
+    // Round 2's replica 1 sleeps on its first attempt (a test-only fault hook), so that the kill lands while
+    // the task runs; its rerun does not sleep.
+    val submission = startTraining("executor-killed", s"-D${FaultInjection.PROPERTY}=pause-task:2:1:60000")
+    val deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos
+    def victim: Option[Long] = submission.appId().asScala.flatMap(id =>
+      replicaWork(id).collectFirst { case (2, 1, _, pid, _) => pid })
+    while (victim.isEmpty && submission.isAlive && System.nanoTime() < deadline) Thread.sleep(200)
+    val pid = victim.getOrElse(fail("round 2's replica 1 never started:\n" + submission.output()))
+    val kill = new ProcessBuilder("kill", "-9", pid.toString).inheritIO().start()
+    kill.waitFor() shouldBe 0
+    val result = submission.await()
+    println(s"SparkSubmitTrainingSuite: $result; killed executor pid $pid; the driver saw:\n" + result.output().linesIterator
+      .filter(l => l.contains("Lost executor") || l.contains("lost") || l.matches("round \\d/3.*")).mkString("\n"))
+
+    withClue(diagnostics(result)) {
+      result.exitCode() shouldBe ExitCodes.OK
+      result.output() should include("round 3/3")
+      val work = replicaWork(result.appId().get())
+      val round2Replica1 = work.collect { case (2, 1, _, p, _) => p }
+      round2Replica1 should contain(pid)
+      round2Replica1.filterNot(_ == pid) should not be empty
+      work.collect { case (3, _, _, p, _) => p } should not contain pid
+    }
+    val rows = new String(cluster.fileSystem().open(new HPath(s"${cluster.hdfsUri()}/runs/executor-killed/metrics.jsonl"))
+      .readAllBytes(), StandardCharsets.UTF_8).linesIterator.filter(_.nonEmpty).map(Json.readTree).toSeq
+    rows.map(_.get("round").asInt()) shouldBe Seq(1, 2, 3)
+    rows(1).get("tasks").get("failed").asInt() should be >= 1
+    rows.map(_.get("replicas").asInt()) shouldBe Seq(2, 2, 2)
+
+    val conf = cluster.hdfs().getConfiguration(0)
+    val killed = SnapshotFiles.read(CheckpointRef.resolve(s"${cluster.hdfsUri()}/runs/executor-killed", conf))
+    val uninterrupted = SnapshotFiles.read(CheckpointRef.resolve(s"${cluster.hdfsUri()}/runs/submitted", conf))
+    killed.round() shouldBe 3
+    withClue("the uninterrupted run of the previous test is the reference: ") {
+      uninterrupted.round() shouldBe 3
+    }
+    killed.graph().params() shouldBe uninterrupted.graph().params()
+  }
+
+  /** The corpus on HDFS, the application jar and its lib folder: made once, for both trainings. */
+  private lazy val submittable: (String, Path, Path) = {
+    val corpus = s"${cluster.hdfsUri()}/data/moby-dick-40k.txt"
+    val local = TestCorpora.mobyDickPrefix(cluster.workDir(), 40000)
+    cluster.fileSystem().copyFromLocalFile(new HPath(local.toUri), new HPath(corpus))
+    val appJar = cluster.workDir().resolve("spark-rnn.jar")
+    TestJars.jar(repo.resolve("target/classes"), appJar, _ => true, "io.sparkrnn.cli.Main")
+    val lib = Files.createDirectories(cluster.workDir().resolve("lib"))
+    dependencyJars.foreach(jar => Files.createSymbolicLink(lib.resolve(jar.getName), jar.toPath))
+    (corpus, appJar, lib)
+  }
+
+  /** deploy/spark-submit.sh training 3 rounds of a small model with 2 replicas, checkpoints on HDFS. */
+  private def startTraining(runId: String, extraExecutorOptions: String): Submission = {
+    val (corpus, appJar, lib) = submittable
+    // The wrapper users run, sized for 1g Workers; it runs SparkSubmit from the fixture's SPARK_HOME.
+    val command = Seq("bash", repo.resolve("deploy/spark-submit.sh").toString,
+      "--master", cluster.masterUrl(), "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.port=0",
+      "--conf", "spark.cores.max=2",
+      "--conf", "spark.hadoop.dfs.replication=1",
+      "train", "--fresh", "--set", s"data.corpus=$corpus", "--set", s"checkpoint.root=${cluster.hdfsUri()}/runs",
+      "--set", s"run.id=$runId", "--set", "model.layers=1", "--set", "model.hiddenSize=32",
+      "--set", "model.embeddingSize=16", "--set", "model.seqLength=32", "--set", "train.batchSize=16",
+      "--set", "train.averagingFrequency=4", "--set", "train.rounds=3", "--set", "data.blockSize=1024",
+      "--set", "data.validationFraction=0.1", "--set", "eval.everyRounds=3", "--set", "eval.maxWindows=64",
+      "--set", "checkpoint.everyRounds=1", "--set", "sample.length=30", "--set", "master.replicas=0")
+    val env = Map("APP_JAR" -> appJar.toString, "APP_LIB" -> lib.toString, "DRIVER_MEMORY" -> "768m",
+      "EXECUTOR_MEMORY" -> "512m", "ND4J_OFFHEAP" -> "512m", "NATIVE_OVERHEAD" -> "512m",
+      // C1 only in the JVMs of a 3-round test: start-up CPU on 2 shared cores.
+      "EXECUTOR_JAVA_OPTS" -> s"-XX:TieredStopAtLevel=1 $extraExecutorOptions".trim)
+    cluster.submitCommand(s"spark-submit.sh-$runId", command.asJava, env.asJava, Duration.ofMinutes(5))
+  }
+
+  /** (round, partition, executor id, executor pid, device) of every replica task that started, from their logs. */
+  private def replicaWork(appId: String): Seq[(Int, Int, String, Long, String)] =
+    cluster.executorLogs(appId).asScala.values.toSeq
+      .flatMap(log => ReplicaLine.findAllMatchIn(log).map(m => (m.group(1).toInt, m.group(2).toInt, m.group(3),
+        m.group(4).toLong, m.group(5))))
 
   /** The class files in a jar (its central directory only: cheap even for Spark's 216 MB of jars). */
   private def classesIn(jar: File): Seq[String] = {
