@@ -74,7 +74,11 @@ public final class Options {
     public static final ConfigOption<Double> MOMENTUM = Rules.fraction(of("train.momentum", DOUBLE, 0.9,
             "Momentum of the nesterov replica optimizer."), true);
     public static final ConfigOption<Double> MAX_GRAD_NORM = Rules.positive(of("train.maxGradNorm", DOUBLE, 1.0,
-            "Global L2 norm limit of each local step's gradient (mean over tokens, all parameters as one vector)."));
+            "L2 norm limit of each local step's gradient (mean over tokens), on all parameters as one vector or per layer as train.clipping says."));
+    public static final ConfigOption<String> CLIPPING = Rules.oneOf(of("train.clipping", STRING, "global",
+            "How train.maxGradNorm limits each local step's gradient: global (one factor for all parameters, keeping "
+                    + "the gradient's direction), perLayer (DL4J's ClipL2PerLayer: each layer's gradient on its own) "
+                    + "or none (no limit; for the exploding-gradient experiment)."), "global", "perLayer", "none");
     public static final ConfigOption<Integer> ROUNDS = Rules.atLeast(of("train.rounds", INT, 60,
             "Averaging rounds to train (in total, counting rounds before a resume)."), 1);
     public static final ConfigOption<Integer> AVERAGING_FREQUENCY = Rules.atLeast(of("train.averagingFrequency", INT, 8,

@@ -43,6 +43,10 @@ final class StartingPoint {
         return new StartingPoint(Kind.WARM_START, source, origin.checkpointUri(), origin);
     }
 
+    boolean fromScratch() {
+        return kind == Kind.FRESH;
+    }
+
     /** The vocabulary to encode the corpus with, or null to build it from the corpus. */
     Vocabulary vocabulary() {
         return snapshot == null ? null : snapshot.vocabulary();

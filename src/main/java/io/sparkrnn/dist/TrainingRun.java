@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A whole training run, read top to bottom: open the run folder, decide where training starts (from scratch,
@@ -38,6 +39,7 @@ public final class TrainingRun {
     private final ConsoleProgress progress;
     private final DeviceBinder deviceBinder;
     private boolean requireCheckpoint;
+    private Consumer<ComputationGraph> initialisation = graph -> { };
 
     public TrainingRun(JavaSparkContext sc, RunConfig config, boolean fresh, ConsoleProgress progress) {
         this(sc, config, fresh, null, progress);
@@ -69,6 +71,15 @@ public final class TrainingRun {
     /** With true, a run folder without a complete checkpoint is an error instead of a new run (train --resume). */
     public TrainingRun requireCheckpoint(boolean required) {
         this.requireCheckpoint = required;
+        return this;
+    }
+
+    /**
+     * Changes the freshly initialised parameters of a run started from scratch (resumes and warm starts keep
+     * theirs); the experiments use it to start a vanilla RNN with large recurrent weights.
+     */
+    public TrainingRun initialisedBy(Consumer<ComputationGraph> change) {
+        this.initialisation = change;
         return this;
     }
 
@@ -176,6 +187,9 @@ public final class TrainingRun {
         start.requireSameVocabulary(corpus);
         ModelSpec spec = ModelSpec.from(config, corpus.vocabulary().size());
         ComputationGraph graph = GraphFactory.build(spec);
+        if (start.fromScratch()) {
+            initialisation.accept(graph);
+        }
         MasterState state = start.restoreInto(graph);
         MetricsJournal journal = MetricsJournal.open(store.runUri(), sc.hadoopConfiguration(), state.round(),
                 policy().filePermission());

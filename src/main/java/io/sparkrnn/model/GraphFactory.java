@@ -34,11 +34,10 @@ public final class GraphFactory {
     }
 
     public static ComputationGraphConfiguration configuration(ModelSpec spec) {
-        ComputationGraphConfiguration.GraphBuilder builder = new NeuralNetConfiguration.Builder()
+        ComputationGraphConfiguration.GraphBuilder builder = spec.updater().configure(new NeuralNetConfiguration.Builder())
                 .seed(spec.seed())
                 .dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER)
-                .updater(spec.updater().toDl4j())
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .graphBuilder()

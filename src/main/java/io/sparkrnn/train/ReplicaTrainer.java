@@ -1,6 +1,7 @@
 package io.sparkrnn.train;
 
 import io.sparkrnn.data.MiniBatch;
+import io.sparkrnn.model.Clipping;
 import io.sparkrnn.model.ModelSpec;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,7 +20,9 @@ public final class ReplicaTrainer {
     public ReplicaTrainer(ComputationGraph graph, ModelSpec spec, double maxGradNorm, int seqLength) {
         this.graph = graph;
         this.spec = spec;
-        this.clipping = new GlobalClippingListener(maxGradNorm, seqLength);
+        // Without global clipping the listener still measures the norm, for the metrics; it never scales.
+        boolean global = spec.updater().clipping() == Clipping.GLOBAL;
+        this.clipping = new GlobalClippingListener(global ? maxGradNorm : Double.POSITIVE_INFINITY, seqLength);
         graph.setListeners(clipping);
         this.learningRate = spec.updater().learningRate();
     }
