@@ -1,0 +1,97 @@
+package io.sparkrnn.experiment;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** An experiment's result: named columns, rows of cells, written as markdown (for people) and CSV (for tools). */
+public final class ResultTable {
+    private final List<String> columns;
+    private final List<List<String>> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    public ResultTable(String... columns) {
+        this.columns = List.of(columns);
+    }
+
+    public ResultTable add(Object... cells) {
+        if (cells.length != columns.size()) {
+            throw new IllegalArgumentException(cells.length + " cells for " + columns.size() + " columns " + columns);
+        }
+        List<String> row = new ArrayList<>();
+        for (Object cell : cells) {
+            row.add(format(cell));
+        }
+        rows.add(row);
+        return this;
+    }
+
+    /** A line printed under the markdown table (not in the CSV): how a figure was measured. */
+    public ResultTable note(String note) {
+        notes.add(note);
+        return this;
+    }
+
+    public List<String> columns() { return columns; }
+
+    public List<List<String>> rows() { return Collections.unmodifiableList(rows); }
+
+    /** The cell of the first row whose first cell is {@code key}. */
+    public String cell(String key, String column) {
+        int index = columns.indexOf(column);
+        if (index < 0) {
+            throw new IllegalArgumentException("no column " + column + " in " + columns);
+        }
+        return rows.stream().filter(r -> r.get(0).equals(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no row " + key)).get(index);
+    }
+
+    /** {@link #cell} as a number; NaN for a run that diverged. */
+    public double number(String key, String column) {
+        return Double.parseDouble(cell(key, column));
+    }
+
+    public String markdown() {
+        StringBuilder text = new StringBuilder();
+        text.append("| ").append(String.join(" | ", columns)).append(" |\n");
+        text.append(columns.stream().map(c -> "---").collect(Collectors.joining(" | ", "| ", " |\n")));
+        for (List<String> row : rows) {
+            text.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        notes.forEach(note -> text.append('\n').append(note).append('\n'));
+        return text.toString();
+    }
+
+    public String csv() {
+        StringBuilder text = new StringBuilder(String.join(",", columns)).append('\n');
+        for (List<String> row : rows) {
+            text.append(row.stream().map(ResultTable::csvCell).collect(Collectors.joining(","))).append('\n');
+        }
+        return text.toString();
+    }
+
+    /** Writes NAME.md (claim and table) and NAME.csv into {@code folder}, creating it. */
+    public void write(Path folder, String name, String heading) throws IOException {
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve(name + ".md"), heading + "\n\n" + markdown(), StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve(name + ".csv"), csv(), StandardCharsets.UTF_8);
+    }
+
+    private static String format(Object cell) {
+        if (cell instanceof Double || cell instanceof Float) {
+            double value = ((Number) cell).doubleValue();
+            return Double.isFinite(value) ? String.format(Locale.ROOT, "%.3f", value) : "NaN";
+        }
+        return String.valueOf(cell);
+    }
+
+    private static String csvCell(String cell) {
+        return cell.contains(",") || cell.contains("\"") ? '"' + cell.replace("\"", "\"\"") + '"' : cell;
+    }
+}
