@@ -22,10 +22,10 @@ final class DepthExperiment implements Experiment {
     @Override
     public ResultTable run(ExperimentContext context) throws IOException {
         Scale scale = context.scale();
-        int rounds = scale.pick(30, 10);
-        int evalEvery = scale.pick(5, 2);
+        int rounds = scale.pick(20, 6);
+        int evalEvery = scale.pick(4, 3);
         Path corpus = new SyntheticLanguage(context.seed()).write(context.scratch().resolve("depth/corpus.txt"),
-                scale.pick(300_000, 120_000));
+                scale.pick(300_000, 60_000));
         Map<String, TrainedRun> runs = new LinkedHashMap<>();
         for (String connections : CONNECTIONS) {
             Map<String, Object> settings = LmSettings.base(rounds, evalEvery);

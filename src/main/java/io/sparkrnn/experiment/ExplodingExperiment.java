@@ -26,9 +26,9 @@ final class ExplodingExperiment implements Experiment {
     @Override
     public ResultTable run(ExperimentContext context) throws IOException {
         Scale scale = context.scale();
-        int rounds = scale.pick(20, 8);
+        int rounds = scale.pick(20, 4);
         Path corpus = new SyntheticLanguage(context.seed()).write(context.scratch().resolve("exploding/corpus.txt"),
-                scale.pick(300_000, 120_000));
+                scale.pick(300_000, 60_000));
         Map<String, TrainedRun> runs = new LinkedHashMap<>();
         for (String mode : MODES) {
             Map<String, Object> settings = LmSettings.base(rounds, 1);

@@ -1,7 +1,6 @@
 package io.sparkrnn.experiment;
 
 import io.sparkrnn.data.Vocabulary;
-import io.sparkrnn.model.CellType;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,21 +27,25 @@ final class GruVsLstmExperiment implements Experiment {
     @Override
     public ResultTable run(ExperimentContext context) throws IOException {
         Scale scale = context.scale();
-        int rounds = scale.pick(24, 8);
+        int rounds = scale.pick(24, 4);
         Path corpus = new SyntheticLanguage(context.seed()).write(context.scratch().resolve("gru-vs-lstm/corpus.txt"),
-                scale.pick(400_000, 150_000));
+                scale.pick(400_000, 60_000));
         int vocabSize = Vocabulary.of(Files.readString(corpus)).size();
-        long lstmParameters = MatchedSizes.parameters(CellType.LSTM, LSTM_HIDDEN, LAYERS, EMBEDDING, vocabSize);
-        int gruHidden = MatchedSizes.hiddenSizeFor(lstmParameters, CellType.GRU, LAYERS, EMBEDDING, vocabSize);
+        Map<String, Object> settings = LmSettings.base(rounds, rounds / 4);
+        settings.put("model.layers", LAYERS);
+        settings.put("model.embeddingSize", EMBEDDING);
+        settings.put("model.seqLength", 64);
+        settings.put("model.cell", "lstm");
+        settings.put("model.hiddenSize", LSTM_HIDDEN);
+        long lstmParameters = MatchedSizes.parameters(context.trainings().config("sizes", corpus, settings), vocabSize);
+        settings.put("model.cell", "gru");
+        int gruHidden = MatchedSizes.hiddenSizeFor(lstmParameters, context.trainings().config("sizes", corpus, settings),
+                vocabSize);
 
         ResultTable table = new ResultTable("cell", "hidden size", "parameters", "tokens/s", "val loss", "val bpc");
         for (Map.Entry<String, Integer> cell : List.of(Map.entry("lstm", LSTM_HIDDEN), Map.entry("gru", gruHidden))) {
-            Map<String, Object> settings = LmSettings.base(rounds, rounds / 4);
             settings.put("model.cell", cell.getKey());
-            settings.put("model.layers", LAYERS);
             settings.put("model.hiddenSize", cell.getValue());
-            settings.put("model.embeddingSize", EMBEDDING);
-            settings.put("model.seqLength", 64);
             TrainedRun run = context.trainings().train("gru-vs-lstm-" + cell.getKey(), corpus, settings);
             // Round 1 includes building the replicas' networks; throughput is the mean of the rounds after it.
             table.add(cell.getKey(), cell.getValue(), run.parameters(), run.meanFrom("tokensPerSecond", 2),

@@ -1,10 +1,9 @@
 package io.sparkrnn.experiment;
 
-import io.sparkrnn.model.CellType;
-import io.sparkrnn.model.Connections;
+import io.sparkrnn.config.Options;
+import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.model.GraphFactory;
 import io.sparkrnn.model.ModelSpec;
-import io.sparkrnn.model.UpdaterSpec;
 
 /**
  * Hidden sizes that give two cells the same parameter count: a GRU has three weight blocks where an LSTM has
@@ -13,20 +12,18 @@ import io.sparkrnn.model.UpdaterSpec;
 final class MatchedSizes {
     private MatchedSizes() { }
 
-    /** Parameters of the whole language model (embedding, recurrent stack, softmax), counted on the built network. */
-    static long parameters(CellType cell, int hiddenSize, int layers, int embeddingSize, int vocabSize) {
-        ModelSpec spec = new ModelSpec(vocabSize, embeddingSize, hiddenSize, layers, cell, Connections.NONE, 0,
-                new UpdaterSpec("sgd", 0.1, 0), 1);
-        return GraphFactory.build(spec).numParams();
+    /** Parameters of the model {@code config} describes, counted on the built network. */
+    static long parameters(RunConfig config, int vocabSize) {
+        return GraphFactory.build(ModelSpec.from(config, vocabSize)).numParams();
     }
 
-    /** The hidden size of {@code cell} whose model is closest in parameters to {@code target}. */
-    static int hiddenSizeFor(long target, CellType cell, int layers, int embeddingSize, int vocabSize) {
+    /** The hidden size whose model, otherwise as {@code config} says, is closest in parameters to {@code target}. */
+    static int hiddenSizeFor(long target, RunConfig config, int vocabSize) {
         int best = 1;
         long bestGap = Long.MAX_VALUE;
         // Parameters grow with the hidden size, so the search stops once it overshoots.
         for (int hidden = 1; ; hidden++) {
-            long gap = parameters(cell, hidden, layers, embeddingSize, vocabSize) - target;
+            long gap = parameters(config.with(Options.HIDDEN_SIZE, hidden), vocabSize) - target;
             if (Math.abs(gap) < bestGap) {
                 best = hidden;
                 bestGap = Math.abs(gap);
