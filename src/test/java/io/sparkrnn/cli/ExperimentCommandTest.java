@@ -59,18 +59,34 @@ class ExperimentCommandTest {
     @Test
     void explodingGradientsWithoutClippingAndClippedSteps() throws IOException {
         List<String[]> rows = reduced("exploding");
-        System.out.println(String.join("\n", rows.stream().map(r -> String.join(",", r)).toList()));
+        // Measured (reduced, 4 rounds): unclipped max per-token gradient norm 2.1e8 in round 1 (4.5e15 with a
+        // 120,000-character corpus): the gradient explodes. With global clipping the first steps are cut to norm 1,
+        // the raw norm falls to 3.1 by round 4 and the training loss from 3.76 to 3.25.
+        assertTrue(cell(rows, "1", "none: max grad norm") > 1e6, "unclipped gradient norm should explode");
+        assertTrue(cell(rows, "1", "global: max grad norm") > 100, "the same explosion under global clipping");
+        assertTrue(cell(rows, "4", "global: train loss") < cell(rows, "1", "global: train loss") - 0.3,
+                "global clipping should train stably");
+        assertTrue(Double.isFinite(cell(rows, "4", "perLayer: train loss")), "per-layer clipping keeps the loss finite");
     }
 
     @Test
     void gruMatchesLstmAtEqualParameterCount() throws IOException {
         List<String[]> rows = reduced("gru-vs-lstm");
-        System.out.println(String.join("\n", rows.stream().map(r -> String.join(",", r)).toList()));
+        // Measured (reduced): lstm 128 units 210,029 parameters, gru 148 units 210,801 (0.4% apart); validation
+        // 4.27 bpc lstm against 3.80 gru after 4 rounds. Tokens/s are printed, never asserted.
+        double lstm = cell(rows, "lstm", "parameters");
+        double gru = cell(rows, "gru", "parameters");
+        assertTrue(Math.abs(gru - lstm) / lstm < 0.03, "parameter counts within 3%: lstm " + lstm + ", gru " + gru);
+        assertTrue(cell(rows, "gru", "val bpc") < cell(rows, "lstm", "val bpc") + 0.1, "gru learns as well as lstm");
+        assertTrue(cell(rows, "gru", "tokens/s") > 0 && cell(rows, "lstm", "tokens/s") > 0, "throughput measured");
     }
 
     @Test
     void residualAndDenseConnectionsTrainDeepStacksFaster() throws IOException {
         List<String[]> rows = reduced("depth");
-        System.out.println(String.join("\n", rows.stream().map(r -> String.join(",", r)).toList()));
+        // Measured (reduced, 6 rounds): none 4.34, residual 3.87, dense 3.96 validation bpc.
+        double none = cell(rows, "6", "none: val bpc");
+        assertTrue(cell(rows, "6", "residual: val bpc") < none - 0.2, "residual beats the plain 8-layer stack");
+        assertTrue(cell(rows, "6", "dense: val bpc") < none - 0.2, "dense beats the plain 8-layer stack");
     }
 }
