@@ -73,6 +73,10 @@ public final class TrainingRun {
     }
 
     public TrainingSummary run() throws IOException {
+        if (!"lm".equals(config.get(Options.TASK))) {
+            throw new io.sparkrnn.config.ConfigError(Options.TASK.key(), "task = " + config.get(Options.TASK)
+                    + " is not implemented yet on this branch; use task = lm");
+        }
         CheckpointStore store = openStore();
         try (RunLock lock = lock(store); RoundMonitor monitor = RoundMonitor.attach(sc, config.get(Options.RUN_ID))) {
             return train(store, lock, monitor);
