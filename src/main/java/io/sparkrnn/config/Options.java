@@ -102,7 +102,7 @@ public final class Options {
             "Times a round in which every replica went non-finite is retried from the same parameters, each time at a "
                     + "lower learning rate, before the run stops with exit code 6."), 0);
     public static final ConfigOption<Double> NON_FINITE_LR_FACTOR = of("train.nonFiniteLrFactor", DOUBLE, 0.5,
-            "Factor applied to the replicas' learning rate at each such retry; the lowered rate stays for the rest of the run.")
+            "Factor applied to the replicas' learning rate at each such retry; the lowered rate stays for the rest of the run, and is saved in its checkpoints for a resume.")
             .allowing("a number > 0 and < 1", v -> v > 0 && v < 1);
     public static final ConfigOption<String> ENGINE = Rules.oneOf(of("train.engine", STRING, "sparkrnn",
             "sparkrnn: our parameter-averaging master. dl4j: DL4J's ParameterAveragingTrainingMaster on the same "

@@ -114,6 +114,7 @@ final class StartingPoint {
         }
         MasterState state = new MasterState(graph.params().dup(), updater.dup(), snapshot.round(), snapshot.steps());
         state.restoreBest(snapshot.bestValidationLoss());
+        state.lowerLearningRate(snapshot.position().learningRate());
         return state;
     }
 

@@ -34,6 +34,7 @@ public final class StateJson {
         root.put("replicas", position.replicas());
         putNumber(root, "bestValidationLoss", position.bestValidationLoss());
         putNumber(root, "validationLoss", position.validationLoss());
+        putNumber(root, "learningRate", position.learningRate());
         // Every random stream (initialisation, held-out split, minibatch order, dropout) derives from this seed.
         root.putObject("seeds").put("run", snapshot.config().get(Options.SEED));
         root.putObject("outer").put("kind", snapshot.config().get(Options.OUTER))
@@ -66,7 +67,8 @@ public final class StateJson {
         }
         RunConfig config = ConfigLoader.loadText(root.path("config").asText(), where, List.of());
         TrainingPosition position = new TrainingPosition(root.path("round").asInt(), root.path("steps").asLong(),
-                root.path("replicas").asInt(), number(root, "bestValidationLoss"), number(root, "validationLoss"));
+                root.path("replicas").asInt(), number(root, "bestValidationLoss"), number(root, "validationLoss"),
+                number(root, "learningRate"));
         JsonNode init = root.path("initFrom");
         WarmStart warm = init.isObject()
                 ? new WarmStart(init.path("uri").asText(), init.path("checkpoint").asText(), init.path("round").asInt())

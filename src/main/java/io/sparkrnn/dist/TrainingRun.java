@@ -21,6 +21,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -217,12 +218,25 @@ public final class TrainingRun {
             }
             MetricsRow row = RoundRows.of(config, outcome, validation, run.corpus.unknownCharacters(),
                     monitor.endRound(round));
-            run.journal.append(row);
+            record(run, row);
             double elapsed = (System.nanoTime() - started) / 1e9;
             int done = outcome.round - firstRound + 1;
             progress.round(row, rounds, elapsed / done * (rounds - outcome.round));
         }
         return lastCheckpoint;
+    }
+
+    /**
+     * A metrics journal that cannot be written (a full or read-only location) stops the run like a checkpoint that
+     * cannot: the location is the same, and training on blind would only end at the next checkpoint anyway.
+     */
+    private static void record(Session run, MetricsRow row) {
+        try {
+            run.journal.append(row);
+        } catch (UncheckedIOException e) {
+            throw new RunError(ExitCodes.CHECKPOINT, e.getMessage() + "; free space in (or fix the permissions of) "
+                    + run.store.runUri() + " and run the same command again to resume from the last checkpoint", e);
+        }
     }
 
     private String save(Session run, LossSum validation) {
@@ -235,7 +249,7 @@ public final class TrainingRun {
         run.graph.getConfiguration().setIterationCount(Math.toIntExact(state.steps()));
         double validationLoss = validation == null ? Double.NaN : validation.meanLoss();
         TrainingPosition position = new TrainingPosition(state.round(), state.steps(), run.replicas,
-                state.bestValidationLoss(), validationLoss);
+                state.bestValidationLoss(), validationLoss, state.loweredLearningRate());
         RunSnapshot snapshot = new RunSnapshot(config, run.corpus.vocabulary(), run.graph, position, run.outer.state(),
                 run.start.warmStartRecord(), run.corpus.unknownCharacters());
         try {
