@@ -14,5 +14,9 @@ final class CrossKeyRules {
                     + "reads the characters it must predict, so it learns to copy them and its loss means nothing. "
                     + "Use model.bidirectional = false for language modelling, or task = classify.");
         }
+        if ("classify".equals(config.get(Options.TASK)) && "dl4j".equals(config.get(Options.ENGINE))) {
+            throw new ConfigError(Options.ENGINE.key(), "train.engine = dl4j trains language models only (in "
+                    + config.origin() + "); task = classify runs on train.engine = sparkrnn");
+        }
     }
 }

@@ -19,9 +19,13 @@ public final class StateJson {
     static final int FORMAT = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What state.json says, before the model and vocabulary files are checked against it. */
+    /**
+     * What state.json says, before the model and vocabulary files are checked against it.
+     *
+     * @param labels the size of a classifier's label set, -1 for a language model
+     */
     public record Contents(RunConfig config, TrainingPosition position, WarmStart warmStart, long unknownCharacters,
-                    String vocabularyFingerprint, long parameters, int outerStateValues) { }
+                    String vocabularyFingerprint, long parameters, int outerStateValues, int labels) { }
 
     private StateJson() { }
 
@@ -42,6 +46,11 @@ public final class StateJson {
         root.putObject("vocabulary").put("fingerprint", snapshot.vocabulary().fingerprint())
                 .put("size", snapshot.vocabulary().size());
         root.put("unknownCharacters", snapshot.unknownCharacters());
+        if (snapshot.labels() == null) {
+            root.putNull("labels");
+        } else {
+            root.putObject("labels").put("size", snapshot.labels().size());
+        }
         root.putObject("model").put("parameters", snapshot.graph().numParams())
                 .put("updaterStateValues", updaterStateLength(snapshot));
         WarmStart warm = snapshot.warmStart();
@@ -75,7 +84,7 @@ public final class StateJson {
                 : null;
         return new Contents(config, position, warm, root.path("unknownCharacters").asLong(),
                 root.path("vocabulary").path("fingerprint").asText(), root.path("model").path("parameters").asLong(),
-                root.path("outer").path("values").asInt());
+                root.path("outer").path("values").asInt(), root.path("labels").path("size").asInt(-1));
     }
 
     private static long updaterStateLength(RunSnapshot snapshot) {
