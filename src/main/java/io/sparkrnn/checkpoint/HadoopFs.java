@@ -6,6 +6,9 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -87,9 +90,24 @@ final class HadoopFs {
         fc.setPermission(dir, permission);
     }
 
-    /** Creates a new file (never overwrites) with {@code permission} set before any byte is written. */
+    /**
+     * Creates a new file (never overwrites) with {@code permission} set before any byte is written. Of two
+     * processes creating the same file at once exactly one succeeds: HDFS's NameNode guarantees it, but the local
+     * file system's create checks existence and then opens, so on {@code file://} the file is first claimed with
+     * an O_EXCL create (the run lock depends on this).
+     */
     FSDataOutputStream create(Path file, FsPermission permission) throws IOException {
-        FSDataOutputStream out = fc.create(file, EnumSet.of(CreateFlag.CREATE), Options.CreateOpts.perms(permission));
+        EnumSet<CreateFlag> flags = EnumSet.of(CreateFlag.CREATE);
+        Path qualified = qualify(file);
+        if ("file".equals(qualified.toUri().getScheme())) {
+            try {
+                Files.createFile(Paths.get(qualified.toUri()));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new FileAlreadyExistsException(qualified + " already exists");
+            }
+            flags = EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE);
+        }
+        FSDataOutputStream out = fc.create(file, flags, Options.CreateOpts.perms(permission));
         try {
             fc.setPermission(file, permission);
         } catch (IOException | RuntimeException e) {

@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code <run folder>/RUN.lock}: at most one training run writes a run folder at a time. The lock file is created
- * without OVERWRITE (atomic at the HDFS NameNode; on file:// Hadoop checks and creates in two steps, so two starts
- * in the same instant on one machine could both pass) and holds the holder's host, PID, start time and a heartbeat
+ * without OVERWRITE, atomically (see {@link HadoopFs#create}), and holds the holder's host, PID, start time and a heartbeat
  * that the holder refreshes every round.
  *
  * <p>A lock is stale, and is taken over with a warning, when its holder ran on this host and its PID is gone (a

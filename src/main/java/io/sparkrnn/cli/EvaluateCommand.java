@@ -8,6 +8,7 @@ import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.dist.RunSnapshot;
 import io.sparkrnn.dist.SnapshotEvaluation;
 import io.sparkrnn.train.LossSum;
+import io.sparkrnn.train.Validation;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,10 +19,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Validation loss, perplexity and bits per character of a checkpoint on its held-out data.",
+        description = {"Validation loss, perplexity and bits per character of a checkpoint on its held-out data; for a "
+                + "classifier (task = classify), validation loss, accuracy, macro F1 and each label's precision, "
+                + "recall and F1.",
                 "With --baseline, a promotion gate: both models are evaluated on the same held-out data (the "
                         + "candidate's corpus and split); the exit code is 0 when the candidate is better than the "
-                        + "baseline or worse by at most --max-regression bits per character, else 10."})
+                        + "baseline or worse by at most --max-regression bits per character, else 10. Language "
+                        + "models only: with a classifier it is a usage error (exit 2)."})
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "URI",
             description = "The candidate: a ckpt-N folder, or a run folder (its latest complete checkpoint).")
@@ -51,14 +55,29 @@ final class EvaluateCommand implements Callable<Integer> {
         RegressionGate gate = new RegressionGate(maxRegression == null ? 0 : maxRegression);
         try (JavaSparkContext sc = SparkContexts.create("spark-rnn evaluate", master)) {
             RunSnapshot candidate = Checkpoints.load(checkpoint, sc.hadoopConfiguration());
+            if (candidate.isClassifier() && baseline != null) {
+                throw new ConfigError(null, "--baseline gates language models on bits per character; checkpoint "
+                        + checkpoint + " is a classifier (task = classify). Evaluate both checkpoints without "
+                        + "--baseline and compare their accuracy and F1");
+            }
             RunConfig data = ConfigLoader.loadText(candidate.config().render(), checkpoint, overrides);
-            LossSum candidateLoss = SnapshotEvaluation.evaluate(sc, data, candidate);
+            Validation candidateResult = SnapshotEvaluation.evaluate(sc, data, candidate);
+            if (candidate.isClassifier()) {
+                System.out.printf(Locale.ROOT, "checkpoint %s (round %d)%n", checkpoint, candidate.round());
+                System.out.print(ClassificationReport.format(candidateResult, candidate.labels()));
+                return ExitCodes.OK;
+            }
+            LossSum candidateLoss = candidateResult.loss();
             if (baseline == null) {
                 print("checkpoint", checkpoint, candidate, candidateLoss);
                 return ExitCodes.OK;
             }
             RunSnapshot base = Checkpoints.load(baseline, sc.hadoopConfiguration());
-            LossSum baselineLoss = SnapshotEvaluation.evaluate(sc, data, base);
+            if (base.isClassifier()) {
+                throw new ConfigError(null, "baseline " + baseline + " is a classifier (task = classify), the candidate "
+                        + "a language model: they cannot be compared");
+            }
+            LossSum baselineLoss = SnapshotEvaluation.evaluate(sc, data, base).loss();
             print("candidate", checkpoint, candidate, candidateLoss);
             print("baseline", baseline, base, baselineLoss);
             System.out.printf(Locale.ROOT, "held-out data: %s of %s (run.seed %d)%n",

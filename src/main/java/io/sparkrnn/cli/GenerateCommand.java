@@ -1,6 +1,7 @@
 package io.sparkrnn.cli;
 
 import io.sparkrnn.config.ExitCodes;
+import io.sparkrnn.config.ConfigError;
 import io.sparkrnn.dist.RunSnapshot;
 import io.sparkrnn.train.TextSampler;
 import org.apache.hadoop.conf.Configuration;
@@ -32,10 +33,15 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (length < 0 || !(temperature > 0)) {
-            throw new io.sparkrnn.config.ConfigError(null, "--length must be >= 0 and --temperature > 0, got "
+            throw new ConfigError(null, "--length must be >= 0 and --temperature > 0, got "
                     + length + " and " + temperature);
         }
         RunSnapshot snapshot = Checkpoints.load(checkpoint, new Configuration());
+        if (snapshot.isClassifier()) {
+            throw new ConfigError(null, "checkpoint " + checkpoint + " is a classifier (task = classify, labels "
+                    + snapshot.labels() + "): it predicts a label per line, not characters, so there is nothing to "
+                    + "generate; use 'sparkrnn evaluate --checkpoint " + checkpoint + "' for its accuracy");
+        }
         System.out.println(new TextSampler(snapshot.graph(), snapshot.vocabulary()).sample(prompt, length, temperature, seed));
         return ExitCodes.OK;
     }

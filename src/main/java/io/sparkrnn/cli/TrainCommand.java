@@ -57,8 +57,11 @@ final class TrainCommand implements Callable<Integer> {
             progress.info("Spark " + sc.version() + " master " + sc.master() + ", UI " + sc.sc().uiWebUrl().getOrElse(() -> "off"));
             TrainingSummary summary = new TrainingRun(sc, config, fresh, initFrom, progress)
                     .requireCheckpoint(resume).run();
-            progress.summary(String.format(Locale.ROOT, "done: validation %.3f bits per character; checkpoint %s",
-                    summary.lastValidationBpc(), summary.checkpointUri()));
+            progress.summary(Double.isNaN(summary.lastValidationAccuracy())
+                    ? String.format(Locale.ROOT, "done: validation %.3f bits per character; checkpoint %s",
+                            summary.lastValidationBpc(), summary.checkpointUri())
+                    : String.format(Locale.ROOT, "done: validation accuracy %.4f; checkpoint %s",
+                            summary.lastValidationAccuracy(), summary.checkpointUri()));
             if (!summary.sample().isEmpty()) {
                 progress.summary("sample:\n" + summary.sample());
             }

@@ -46,7 +46,9 @@ public final class ConfigLoader {
             String where = fromOverrides.hasPath(option.key()) ? "--set " + option.key() : origin;
             values.put(option.key(), read(merged, option, where));
         }
-        return new RunConfig(values, origin);
+        RunConfig config = new RunConfig(values, origin);
+        CrossKeyRules.check(config);
+        return config;
     }
 
     private static Config parseFile(File file) {

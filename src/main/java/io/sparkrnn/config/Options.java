@@ -33,6 +33,11 @@ public final class Options {
                     + "must exceed the longest round with its evaluation and checkpoint, and the corpus preparation. "
                     + "A lock of a dead process on the same host is taken over at once."), 1);
 
+    // ---- task
+    public static final ConfigOption<String> TASK = Rules.oneOf(of("task", STRING, "lm",
+            "lm: character language model on plain text. classify: sequence classification of corpus lines "
+                    + "'label<TAB>text' (see 'Classification')."), "lm", "classify");
+
     // ---- data
     public static final ConfigOption<List<String>> CORPUS = Rules.nonEmpty(of("data.corpus", STRING_LIST,
             List.of("bundled:moby-dick"),
@@ -62,7 +67,21 @@ public final class Options {
     public static final ConfigOption<Double> DROPOUT = Rules.fraction(of("model.dropout", DOUBLE, 0.0,
             "Probability of dropping each input of a recurrent layer during training (0 = off)."), true);
     public static final ConfigOption<Integer> SEQ_LENGTH = Rules.atLeast(of("model.seqLength", INT, 64,
-            "Characters per training window (backpropagation through time length)."), 2);
+            "Characters per training window (backpropagation through time length); with task = classify, the length "
+                    + "every line's text is truncated or padded (masked) to."), 2);
+    public static final ConfigOption<Boolean> BIDIRECTIONAL = of("model.bidirectional", BOOLEAN, false,
+            "Each recurrent layer also reads the sequence backwards (DL4J Bidirectional). Only for task = classify: "
+                    + "a bidirectional language model would see the characters it must predict.");
+    public static final ConfigOption<String> BIDIRECTIONAL_MERGE = Rules.oneOf(of("model.bidirectionalMerge", STRING,
+            "concat", "How a bidirectional layer merges its two directions: concat (output twice model.hiddenSize) "
+                    + "or add."), "concat", "add");
+    public static final ConfigOption<Double> LSTM_FORGET_BIAS = of("model.lstmForgetBias", DOUBLE, 1.0,
+            "Initial forget-gate bias of lstm layers (DL4J's default 1.0); larger keeps the cell state, and its "
+                    + "gradient, over longer distances early in training.")
+            .allowing("a finite number", Double::isFinite);
+    public static final ConfigOption<String> POOLING = Rules.oneOf(of("model.pooling", STRING, "last",
+            "task = classify: how the encoder's outputs over a line become one vector for the label softmax: last "
+                    + "(output at the line's last character) or mean (average over its characters)."), "last", "mean");
 
     // ---- local training (one replica)
     public static final ConfigOption<Integer> BATCH_SIZE = Rules.atLeast(of("train.batchSize", INT, 32,
@@ -87,7 +106,7 @@ public final class Options {
             "Times a round in which every replica went non-finite is retried from the same parameters, each time at a "
                     + "lower learning rate, before the run stops with exit code 6."), 0);
     public static final ConfigOption<Double> NON_FINITE_LR_FACTOR = of("train.nonFiniteLrFactor", DOUBLE, 0.5,
-            "Factor applied to the replicas' learning rate at each such retry; the lowered rate stays for the rest of the run.")
+            "Factor applied to the replicas' learning rate at each such retry; the lowered rate stays for the rest of the run, and is saved in its checkpoints for a resume.")
             .allowing("a number > 0 and < 1", v -> v > 0 && v < 1);
     public static final ConfigOption<String> ENGINE = Rules.oneOf(of("train.engine", STRING, "sparkrnn",
             "sparkrnn: our parameter-averaging master. dl4j: DL4J's ParameterAveragingTrainingMaster on the same "

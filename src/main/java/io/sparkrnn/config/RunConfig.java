@@ -43,7 +43,9 @@ public final class RunConfig implements Serializable {
         }
         Map<String, Object> copy = new LinkedHashMap<>(values);
         copy.put(option.key(), value);
-        return new RunConfig(copy, origin);
+        RunConfig changed = new RunConfig(copy, origin);
+        CrossKeyRules.check(changed);
+        return changed;
     }
 
     /** Where the values came from, for error messages ("conf/local.conf", "--set"). */

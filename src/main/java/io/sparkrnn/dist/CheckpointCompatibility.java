@@ -20,8 +20,9 @@ import java.util.stream.IntStream;
  */
 final class CheckpointCompatibility {
     /** Keys that decide the parameter tensors' shapes. */
-    static final List<ConfigOption<?>> SHAPE = List.of(Options.CELL, Options.LAYERS, Options.HIDDEN_SIZE,
-            Options.EMBEDDING_SIZE, Options.CONNECTIONS);
+    static final List<ConfigOption<?>> SHAPE = List.of(Options.TASK, Options.CELL, Options.LAYERS, Options.HIDDEN_SIZE,
+            Options.EMBEDDING_SIZE, Options.CONNECTIONS, Options.BIDIRECTIONAL, Options.BIDIRECTIONAL_MERGE,
+            Options.POOLING);
     /** Keys that decide the layout of the optimizer states a resume restores. */
     static final List<ConfigOption<?>> OPTIMIZER_STATE = List.of(Options.UPDATER, Options.OUTER);
     /** Keys that may change between a run and its resume without changing what is trained. */

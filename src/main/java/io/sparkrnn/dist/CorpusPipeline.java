@@ -47,14 +47,17 @@ public final class CorpusPipeline {
                     .filter(e -> vocabulary.id(e.getKey()) == Vocabulary.UNK).mapToLong(Map.Entry::getValue).sum();
 
             HeldOutSplit split = new HeldOutSplit(config.get(Options.SEED), config.get(Options.VALIDATION_FRACTION));
-            JavaRDD<WindowShard> train = shards(blocks.filter(b -> !split.isHeldOut(b)), vocabulary, seqLength,
-                    replicas, Long.MAX_VALUE);
-            JavaRDD<WindowShard> validation = shards(blocks.filter(split::isHeldOut), vocabulary, seqLength,
-                    replicas, config.get(Options.EVAL_MAX_WINDOWS));
-            long trainWindows = requireWindows(train, "training", replicas, config);
-            long validationWindows = requireWindows(validation, "validation", replicas, config);
-            return new PreparedCorpus(vocabulary, corpusVocabulary, train, validation, trainWindows, validationWindows,
-                    unknown);
+            JavaRDD<WindowShard> train = shards(windows(blocks.filter(b -> !split.isHeldOut(b)), vocabulary, seqLength),
+                    seqLength + 1, replicas, Long.MAX_VALUE);
+            JavaRDD<WindowShard> validation = shards(windows(blocks.filter(split::isHeldOut), vocabulary, seqLength),
+                    seqLength + 1, replicas, config.get(Options.EVAL_MAX_WINDOWS));
+            String fewer = "windows of " + (seqLength + 1) + " characters";
+            String advice = "a shorter model.seqLength";
+            long trainWindows = requireWindows(train, "training " + fewer, replicas, advice);
+            long validationWindows = requireWindows(validation, "validation " + fewer, replicas,
+                    advice + " or a larger data.validationFraction");
+            return new PreparedCorpus(vocabulary, corpusVocabulary, null, train, validation, trainWindows,
+                    validationWindows, unknown);
         } finally {
             blocks.unpersist(false);
         }
@@ -71,33 +74,38 @@ public final class CorpusPipeline {
         });
     }
 
-    private static JavaRDD<WindowShard> shards(JavaRDD<String> blocks, Vocabulary vocabulary, int seqLength,
-                                               int replicas, long maxWindows) {
-        JavaPairRDD<Long, int[]> indexed = blocks
-                .flatMap(block -> Windows.of(vocabulary.encode(block), seqLength).iterator())
+    private static JavaRDD<int[]> windows(JavaRDD<String> blocks, Vocabulary vocabulary, int seqLength) {
+        return blocks.flatMap(block -> Windows.of(vocabulary.encode(block), seqLength).iterator());
+    }
+
+    /**
+     * Windows of {@code windowLength} ints dealt to R persisted shards by their global index (the first
+     * {@code maxWindows} only), each shard in index order: the same data for the same corpus, config and R.
+     */
+    static JavaRDD<WindowShard> shards(JavaRDD<int[]> windows, int windowLength, int replicas, long maxWindows) {
+        JavaPairRDD<Long, int[]> indexed = windows
                 .zipWithIndex()
                 .filter(pair -> pair._2() < maxWindows)
                 .mapToPair(Tuple2::swap);
         return indexed.partitionBy(new ModuloPartitioner(replicas))
-                .mapPartitions(windows -> {
+                .mapPartitions(part -> {
                     List<Tuple2<Long, int[]>> ordered = new ArrayList<>();
-                    windows.forEachRemaining(ordered::add);
+                    part.forEachRemaining(ordered::add);
                     ordered.sort(Comparator.comparingLong(Tuple2::_1));
                     List<int[]> packed = new ArrayList<>(ordered.size());
                     ordered.forEach(w -> packed.add(w._2()));
-                    return Collections.singletonList(WindowShard.pack(packed, seqLength + 1)).iterator();
+                    return Collections.singletonList(WindowShard.pack(packed, windowLength)).iterator();
                 }, true)
                 .persist(StorageLevel.MEMORY_AND_DISK());
     }
 
-    private static long requireWindows(JavaRDD<WindowShard> shards, String what, int replicas, RunConfig config) {
+    /** @param what "training windows of N characters" and the like; {@code advice} ends the list of fixes */
+    static long requireWindows(JavaRDD<WindowShard> shards, String what, int replicas, String advice) {
         List<Integer> sizes = shards.map(WindowShard::size).collect();
         long total = sizes.stream().mapToLong(Integer::longValue).sum();
         if (sizes.stream().anyMatch(size -> size == 0)) {
-            throw new CorpusError("the corpus gives " + total + " " + what + " windows of " + (config.get(Options.SEQ_LENGTH) + 1)
-                    + " characters, fewer than one per replica (" + replicas + " replicas); use a larger corpus, "
-                    + "fewer replicas (master.replicas), a shorter model.seqLength"
-                    + ("validation".equals(what) ? " or a larger data.validationFraction" : ""));
+            throw new CorpusError("the corpus gives " + total + " " + what + ", fewer than one per replica ("
+                    + replicas + " replicas); use a larger corpus, fewer replicas (master.replicas) or " + advice);
         }
         return total;
     }

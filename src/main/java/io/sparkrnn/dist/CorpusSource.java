@@ -1,5 +1,7 @@
 package io.sparkrnn.dist;
 
+import io.sparkrnn.data.Iterators;
+import io.sparkrnn.data.PieceLines;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -7,8 +9,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapred.FileInputFormat;
+import org.apache.hadoop.mapred.FileSplit;
 import org.apache.hadoop.mapred.JobConf;
+import org.apache.spark.api.java.JavaHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
+import scala.Tuple2;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.BufferedReader;
@@ -16,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
@@ -42,6 +48,31 @@ public final class CorpusSource {
         job.setInt(CorpusInputFormat.MAX_RECORD_BYTES_KEY, maxPieceBytes);
         return sc.hadoopRDD(job, CorpusInputFormat.class, LongWritable.class, Text.class, minPartitions)
                 .map(record -> record._2().toString());
+    }
+
+    /**
+     * The corpus's lines without their '\n', each cut to its first {@code maxChars} chars, paired with the file
+     * (or bundled corpus) it is in, for error messages. Lines of any length are streamed, as by {@link #pieces}.
+     */
+    public static JavaRDD<Tuple2<String, String>> lines(JavaSparkContext sc, List<String> uris, int minPartitions,
+                                                        int maxChars) {
+        if (uris.size() == 1 && uris.get(0).startsWith(BUNDLED_PREFIX)) {
+            String uri = uris.get(0);
+            return pieces(sc, uris, minPartitions, maxChars)
+                    .mapPartitions(pieces -> Iterators.map(new PieceLines(pieces, maxChars), line -> new Tuple2<>(uri, line)));
+        }
+        checkExists(uris, sc.hadoopConfiguration());
+        JobConf job = new JobConf(sc.hadoopConfiguration());
+        FileInputFormat.setInputPaths(job, String.join(",", uris));
+        // Pieces of about a line's kept part: a longer line is streamed past, never held.
+        job.setInt(CorpusInputFormat.MAX_RECORD_BYTES_KEY, Math.max(1 << 16, 4 * maxChars));
+        JavaHadoopRDD<LongWritable, Text> records = (JavaHadoopRDD<LongWritable, Text>)
+                sc.hadoopRDD(job, CorpusInputFormat.class, LongWritable.class, Text.class, minPartitions);
+        return records.mapPartitionsWithInputSplit((split, pieces) -> {
+            String file = ((FileSplit) split).getPath().toString();
+            Iterator<String> text = Iterators.map(pieces, record -> record._2().toString());
+            return Iterators.map(new PieceLines(text, maxChars), line -> new Tuple2<>(file, line));
+        }, true);
     }
 
     /** Reads a corpus shipped inside the jar: small enough to send from the driver. */

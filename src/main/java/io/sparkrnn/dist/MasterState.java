@@ -9,6 +9,7 @@ public final class MasterState {
     private int round;
     private long steps;
     private double bestValidationLoss = Double.NaN;
+    private double loweredLearningRate = Double.NaN;
 
     public MasterState(INDArray params, INDArray updaterState, int round, long steps) {
         this.params = params;
@@ -24,6 +25,22 @@ public final class MasterState {
     /** Local steps each replica has taken: the updater's iteration count. */
     public long steps() { return steps; }
     public double bestValidationLoss() { return bestValidationLoss; }
+
+    /** The replicas' learning rate: {@code configured} unless non-finite rounds have lowered it. */
+    public double learningRate(double configured) {
+        return Double.isNaN(loweredLearningRate) ? configured : loweredLearningRate;
+    }
+
+    /** The rate non-finite retries lowered training to, NaN if they never did. */
+    public double loweredLearningRate() { return loweredLearningRate; }
+
+    /**
+     * Part of the state, not of the retry loop: a checkpoint must carry it, or a resumed run would go back to the
+     * rate that diverged and repeat the same retries.
+     */
+    public void lowerLearningRate(double rate) {
+        loweredLearningRate = rate;
+    }
 
     void completeRound(INDArray newUpdaterState, int localSteps) {
         updaterState = newUpdaterState;

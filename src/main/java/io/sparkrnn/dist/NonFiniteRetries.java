@@ -15,9 +15,9 @@ import java.util.Locale;
 /**
  * What to do when EVERY replica of a round goes non-finite: retry the round from the same parameters with the
  * replicas' learning rate multiplied by {@code train.nonFiniteLrFactor}, up to {@code train.nonFiniteRetries}
- * times, then stop the run with {@link ExitCodes#DIVERGED}. A lowered rate stays lowered for the rest of the run
- * (a resumed run starts again from {@code train.learningRate}). The master state only changes on a finite round,
- * so a non-finite value never reaches a checkpoint.
+ * times, then stop the run with {@link ExitCodes#DIVERGED}. A lowered rate stays lowered for the rest of the run,
+ * also after a resume: it is part of the master state and of its checkpoints. The parameters only change on a
+ * finite round, so a non-finite value never reaches a checkpoint.
  */
 final class NonFiniteRetries {
     private static final Logger LOG = LoggerFactory.getLogger(NonFiniteRetries.class);
@@ -25,18 +25,19 @@ final class NonFiniteRetries {
     private final ParameterAveragingMaster master;
     private final int retries;
     private final double factor;
-    private double learningRate;
+    private final double configuredLearningRate;
 
     NonFiniteRetries(ParameterAveragingMaster master, RunConfig config) {
         this.master = master;
         this.retries = config.get(Options.NON_FINITE_RETRIES);
         this.factor = config.get(Options.NON_FINITE_LR_FACTOR);
-        this.learningRate = config.get(Options.LEARNING_RATE);
+        this.configuredLearningRate = config.get(Options.LEARNING_RATE);
     }
 
     /** Runs the next round, retrying it at lower learning rates while every replica goes non-finite. */
     RoundOutcome runRound(MasterState state, JavaRDD<WindowShard> shards) {
         List<String> tried = new ArrayList<>();
+        double learningRate = state.learningRate(configuredLearningRate);
         for (int attempt = 0; ; attempt++) {
             RoundOutcome outcome = master.runRound(state, shards, learningRate);
             if (outcome.replicas > 0) {
@@ -51,6 +52,7 @@ final class NonFiniteRetries {
                         + "Lower train.learningRate or train.maxGradNorm and run again to resume from it");
             }
             learningRate *= factor;
+            state.lowerLearningRate(learningRate);
             LOG.warn("round {}: every replica went non-finite; retrying it from the same parameters at learning rate {}"
                     + " (retry {} of {})", outcome.round, learningRate, attempt + 1, retries);
         }

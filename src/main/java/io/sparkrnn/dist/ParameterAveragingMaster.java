@@ -22,15 +22,17 @@ public final class ParameterAveragingMaster {
     private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingMaster.class);
 
     private final JavaSparkContext sc;
+    private final RunTask task;
     private final ModelSpec spec;
     private final TrainSettings settings;
     private final OuterOptimizer outer;
     private final double maxUpdateNorm;
     private final ReplicaAccumulators accumulators;
 
-    ParameterAveragingMaster(JavaSparkContext sc, ModelSpec spec, TrainSettings settings, OuterOptimizer outer,
-                             double maxUpdateNorm) {
+    ParameterAveragingMaster(JavaSparkContext sc, RunTask task, ModelSpec spec, TrainSettings settings,
+                             OuterOptimizer outer, double maxUpdateNorm) {
         this.sc = sc;
+        this.task = task;
         this.spec = spec;
         this.settings = settings;
         this.outer = outer;
@@ -49,7 +51,7 @@ public final class ParameterAveragingMaster {
         Broadcast<RoundInput> input = phases.time("broadcast", () -> sc.broadcast(new RoundInput(round, state.steps(),
                 state.params().toFloatVector(), RoundInput.floats(state.updaterState()), learningRate)));
         accumulators.reset();
-        ReplicaResult sum = trainReplicas(shards, new ReplicaTask(input, spec, settings, accumulators), phases);
+        ReplicaResult sum = trainReplicas(shards, new ReplicaTask(input, task, spec, settings, accumulators), phases);
         phases.time("cleanup", () -> input.destroy());
 
         if (sum.replicas > 0 && !allFinite(sum.deltaSum)) {

@@ -1,7 +1,6 @@
 package io.sparkrnn.dist;
 
 import io.sparkrnn.data.Hashing;
-import io.sparkrnn.data.MiniBatch;
 import io.sparkrnn.data.MinibatchSchedule;
 import io.sparkrnn.data.WindowShard;
 import io.sparkrnn.metrics.ReplicaAccumulators;
@@ -32,12 +31,15 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaTask.class);
 
     private final Broadcast<RoundInput> input;
+    private final RunTask task;
     private final ModelSpec spec;
     private final TrainSettings settings;
     private final ReplicaAccumulators accumulators;
 
-    ReplicaTask(Broadcast<RoundInput> input, ModelSpec spec, TrainSettings settings, ReplicaAccumulators accumulators) {
+    ReplicaTask(Broadcast<RoundInput> input, RunTask task, ModelSpec spec, TrainSettings settings,
+                ReplicaAccumulators accumulators) {
         this.input = input;
+        this.task = task;
         this.spec = spec;
         this.settings = settings;
         this.accumulators = accumulators;
@@ -78,14 +80,14 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
         for (int k = 0; k < settings.localSteps; k++) {
             long step = round.firstStep + k;
             FaultInjection.beforeStep(round.round, partition, k);
-            MiniBatch batch = MiniBatch.fromWindows(shard, schedule.windowsOf(step));
-            StepStats stats = trainer.step(batch);
+            int[] windows = schedule.windowsOf(step);
+            StepStats stats = task.step(trainer, shard, windows);
             if (!stats.finite() || injectedNonFinite) {
                 return ReplicaResult.nonFinite();
             }
             result.lossSum += stats.lossSum();
             result.tokens += stats.tokens();
-            result.examples += batch.size();
+            result.examples += windows.length;
             result.steps++;
             result.gradNormSum += stats.gradNorm();
             result.gradNormMax = Math.max(result.gradNormMax, stats.gradNorm());

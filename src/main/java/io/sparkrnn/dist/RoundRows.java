@@ -5,6 +5,7 @@ import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.metrics.MetricsRow;
 import io.sparkrnn.metrics.TaskFacts;
 import io.sparkrnn.train.LossSum;
+import io.sparkrnn.train.Validation;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +24,11 @@ final class RoundRows {
      * @param unknownCharacters corpus characters read as {@code <unk>} (the same in every row of a run)
      * @param tasks the round's task facts from the Spark listener
      */
-    static MetricsRow of(RunConfig config, RoundOutcome outcome, LossSum validation, long unknownCharacters,
+    static MetricsRow of(RunConfig config, RoundOutcome outcome, Validation validation, long unknownCharacters,
                          TaskFacts tasks) {
         double seconds = outcome.phases.total();
-        return new MetricsRow()
+        LossSum loss = validation == null ? null : validation.loss();
+        MetricsRow row = new MetricsRow()
                 .put("run", config.get(Options.RUN_ID))
                 .put("round", outcome.round)
                 .put("epoch", outcome.epoch)
@@ -34,8 +36,8 @@ final class RoundRows {
                 .put("examples", outcome.examples)
                 .put("trainLoss", outcome.trainLoss)
                 .put("trainBpc", outcome.trainLoss / LN2)
-                .put("valLoss", validation == null ? Double.NaN : validation.meanLoss())
-                .put("valBpc", validation == null ? Double.NaN : validation.bitsPerToken())
+                .put("valLoss", loss == null ? Double.NaN : loss.meanLoss())
+                .put("valBpc", loss == null ? Double.NaN : loss.bitsPerToken())
                 .put("gradNormMean", outcome.gradNormMean)
                 .put("gradNormMax", outcome.gradNormMax)
                 .put("clipRate", outcome.clipRate)
@@ -50,6 +52,11 @@ final class RoundRows {
                 .put("replicaComputeSeconds", outcome.replicaComputeSeconds)
                 .put("phases", allPhases(outcome.phases))
                 .put("tasks", tasks.asMap());
+        if ("classify".equals(config.get(Options.TASK))) {
+            row.put("valAccuracy", validation == null ? Double.NaN : validation.accuracy())
+                    .put("valMacroF1", validation == null ? Double.NaN : validation.macroF1());
+        }
+        return row;
     }
 
     private static Map<String, Double> allPhases(PhaseTimes phases) {

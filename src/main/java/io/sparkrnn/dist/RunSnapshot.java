@@ -1,6 +1,7 @@
 package io.sparkrnn.dist;
 
 import io.sparkrnn.config.RunConfig;
+import io.sparkrnn.data.Labels;
 import io.sparkrnn.data.Vocabulary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -8,6 +9,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 public final class RunSnapshot {
     private final RunConfig config;
     private final Vocabulary vocabulary;
+    private final Labels labels;
     private final ComputationGraph graph;
     private final TrainingPosition position;
     private final float[] outerState;
@@ -17,11 +19,13 @@ public final class RunSnapshot {
     /**
      * @param warmStart the checkpoint the run was warm-started from, or null for a run started from scratch
      * @param unknownCharacters corpus characters the vocabulary lacks (encoded as {@code <unk>})
+     * @param labels a classifier's label set, null for a language model
      */
     public RunSnapshot(RunConfig config, Vocabulary vocabulary, ComputationGraph graph, TrainingPosition position,
-                       float[] outerState, WarmStart warmStart, long unknownCharacters) {
+                       float[] outerState, WarmStart warmStart, long unknownCharacters, Labels labels) {
         this.config = config;
         this.vocabulary = vocabulary;
+        this.labels = labels;
         this.graph = graph;
         this.position = position;
         this.outerState = outerState;
@@ -31,6 +35,9 @@ public final class RunSnapshot {
 
     public RunConfig config() { return config; }
     public Vocabulary vocabulary() { return vocabulary; }
+    /** A classifier's label set (ids are positions in it), null for a language model. */
+    public Labels labels() { return labels; }
+    public boolean isClassifier() { return labels != null; }
     /** The model with its parameters and the averaged optimizer state. */
     public ComputationGraph graph() { return graph; }
     public TrainingPosition position() { return position; }

@@ -3,6 +3,7 @@ package io.sparkrnn.dist;
 import io.sparkrnn.checkpoint.CheckpointContents;
 import io.sparkrnn.checkpoint.CheckpointException;
 import io.sparkrnn.checkpoint.CheckpointRef;
+import io.sparkrnn.data.Labels;
 import io.sparkrnn.data.Vocabulary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -15,13 +16,15 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The files of a checkpoint: model.zip (DL4J ModelSerializer with updater state), vocab.json, state.json
- * (see {@link StateJson}) and outer.bin (the outer optimizer's state). Reading checks the files against each
- * other, so a checkpoint assembled from two different saves is refused.
+ * The files of a checkpoint: model.zip (DL4J ModelSerializer with updater state), vocab.json, labels.json (a
+ * classifier's label set; language models have none), state.json (see {@link StateJson}) and outer.bin (the
+ * outer optimizer's state). Like every checkpoint file, each is listed with its checksum in the manifest.
+ * Reading checks the files against each other, so a checkpoint assembled from two different saves is refused.
  */
 public final class SnapshotFiles {
     public static final String MODEL = "model.zip";
     public static final String VOCABULARY = "vocab.json";
+    public static final String LABELS = "labels.json";
     public static final String STATE = "state.json";
     public static final String OUTER = "outer.bin";
 
@@ -31,6 +34,9 @@ public final class SnapshotFiles {
         return writer -> {
             writer.file(MODEL, out -> ModelSerializer.writeModel(snapshot.graph(), out, true));
             writer.file(VOCABULARY, out -> out.write(snapshot.vocabulary().toJson().getBytes(StandardCharsets.UTF_8)));
+            if (snapshot.labels() != null) {
+                writer.file(LABELS, out -> out.write(snapshot.labels().toJson().getBytes(StandardCharsets.UTF_8)));
+            }
             writer.file(STATE, out -> out.write(StateJson.write(snapshot)));
             writer.file(OUTER, out -> writeFloats(snapshot.outerState(), out));
         };
@@ -50,6 +56,8 @@ public final class SnapshotFiles {
     private static RunSnapshot readFiles(CheckpointRef checkpoint) throws IOException {
         StateJson.Contents state = readState(checkpoint);
         Vocabulary vocabulary = Vocabulary.fromJson(new String(checkpoint.readAll(VOCABULARY), StandardCharsets.UTF_8));
+        Labels labels = state.labels() < 0 ? null
+                : Labels.fromJson(new String(checkpoint.readAll(LABELS), StandardCharsets.UTF_8));
         ComputationGraph graph;
         try (InputStream in = checkpoint.open(MODEL)) {
             graph = ModelSerializer.restoreComputationGraph(in, true);
@@ -58,9 +66,9 @@ public final class SnapshotFiles {
         try (InputStream in = checkpoint.open(OUTER)) {
             outer = readFloats(in);
         }
-        requireConsistent(checkpoint, state, vocabulary, graph, outer);
+        requireConsistent(checkpoint, state, vocabulary, labels, graph, outer);
         return new RunSnapshot(state.config(), vocabulary, graph, state.position(), outer, state.warmStart(),
-                state.unknownCharacters());
+                state.unknownCharacters(), labels);
     }
 
     /** Only state.json: cheap enough to check that a folder is a spark-rnn checkpoint before copying it. */
@@ -69,9 +77,11 @@ public final class SnapshotFiles {
     }
 
     private static void requireConsistent(CheckpointRef checkpoint, StateJson.Contents state, Vocabulary vocabulary,
-                                          ComputationGraph graph, float[] outer) throws CheckpointException {
+                                          Labels labels, ComputationGraph graph, float[] outer) throws CheckpointException {
         String problem = null;
-        if (!vocabulary.fingerprint().equals(state.vocabularyFingerprint())) {
+        if (labels != null && labels.size() != state.labels()) {
+            problem = LABELS + " has " + labels.size() + " labels, " + STATE + " says " + state.labels();
+        } else if (!vocabulary.fingerprint().equals(state.vocabularyFingerprint())) {
             problem = VOCABULARY + " is not the vocabulary " + STATE + " names (fingerprint " + vocabulary.fingerprint()
                     + ", expected " + state.vocabularyFingerprint() + ")";
         } else if (graph.numParams() != state.parameters()) {

@@ -1,6 +1,7 @@
 package io.sparkrnn.dist;
 
 import io.sparkrnn.config.RunConfig;
+import io.sparkrnn.data.Labels;
 import io.sparkrnn.data.Vocabulary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,6 +51,11 @@ final class StartingPoint {
     /** The vocabulary to encode the corpus with, or null to build it from the corpus. */
     Vocabulary vocabulary() {
         return snapshot == null ? null : snapshot.vocabulary();
+    }
+
+    /** The label set to encode a classification corpus with, or null to build it from the corpus. */
+    Labels labels() {
+        return snapshot == null ? null : snapshot.labels();
     }
 
     /** The checkpoint a resume continues from (the run's latest checkpoint until it saves a new one), or null. */
@@ -118,6 +124,7 @@ final class StartingPoint {
         }
         MasterState state = new MasterState(graph.params().dup(), updater.dup(), snapshot.round(), snapshot.steps());
         state.restoreBest(snapshot.bestValidationLoss());
+        state.lowerLearningRate(snapshot.position().learningRate());
         return state;
     }
 

@@ -19,9 +19,13 @@ public final class StateJson {
     static final int FORMAT = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What state.json says, before the model and vocabulary files are checked against it. */
+    /**
+     * What state.json says, before the model and vocabulary files are checked against it.
+     *
+     * @param labels the size of a classifier's label set, -1 for a language model
+     */
     public record Contents(RunConfig config, TrainingPosition position, WarmStart warmStart, long unknownCharacters,
-                    String vocabularyFingerprint, long parameters, int outerStateValues) { }
+                    String vocabularyFingerprint, long parameters, int outerStateValues, int labels) { }
 
     private StateJson() { }
 
@@ -34,6 +38,7 @@ public final class StateJson {
         root.put("replicas", position.replicas());
         putNumber(root, "bestValidationLoss", position.bestValidationLoss());
         putNumber(root, "validationLoss", position.validationLoss());
+        putNumber(root, "learningRate", position.learningRate());
         // Every random stream (initialisation, held-out split, minibatch order, dropout) derives from this seed.
         root.putObject("seeds").put("run", snapshot.config().get(Options.SEED));
         root.putObject("outer").put("kind", snapshot.config().get(Options.OUTER))
@@ -41,6 +46,11 @@ public final class StateJson {
         root.putObject("vocabulary").put("fingerprint", snapshot.vocabulary().fingerprint())
                 .put("size", snapshot.vocabulary().size());
         root.put("unknownCharacters", snapshot.unknownCharacters());
+        if (snapshot.labels() == null) {
+            root.putNull("labels");
+        } else {
+            root.putObject("labels").put("size", snapshot.labels().size());
+        }
         root.putObject("model").put("parameters", snapshot.graph().numParams())
                 .put("updaterStateValues", updaterStateLength(snapshot));
         WarmStart warm = snapshot.warmStart();
@@ -66,14 +76,15 @@ public final class StateJson {
         }
         RunConfig config = ConfigLoader.loadText(root.path("config").asText(), where, List.of());
         TrainingPosition position = new TrainingPosition(root.path("round").asInt(), root.path("steps").asLong(),
-                root.path("replicas").asInt(), number(root, "bestValidationLoss"), number(root, "validationLoss"));
+                root.path("replicas").asInt(), number(root, "bestValidationLoss"), number(root, "validationLoss"),
+                number(root, "learningRate"));
         JsonNode init = root.path("initFrom");
         WarmStart warm = init.isObject()
                 ? new WarmStart(init.path("uri").asText(), init.path("checkpoint").asText(), init.path("round").asInt())
                 : null;
         return new Contents(config, position, warm, root.path("unknownCharacters").asLong(),
                 root.path("vocabulary").path("fingerprint").asText(), root.path("model").path("parameters").asLong(),
-                root.path("outer").path("values").asInt());
+                root.path("outer").path("values").asInt(), root.path("labels").path("size").asInt(-1));
     }
 
     private static long updaterStateLength(RunSnapshot snapshot) {

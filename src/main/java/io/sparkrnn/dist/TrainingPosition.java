@@ -10,6 +10,8 @@ package io.sparkrnn.dist;
  * @param replicas replicas the windows were dealt to; another count deals other windows to each replica
  * @param bestValidationLoss lowest validation loss so far, NaN if never evaluated
  * @param validationLoss validation loss at this round, NaN if not evaluated
+ * @param learningRate the replicas' learning rate if non-finite retries lowered it, NaN if they never did
  */
-public record TrainingPosition(int round, long steps, int replicas, double bestValidationLoss, double validationLoss) {
+public record TrainingPosition(int round, long steps, int replicas, double bestValidationLoss, double validationLoss,
+                               double learningRate) {
 }

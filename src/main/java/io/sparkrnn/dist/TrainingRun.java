@@ -14,13 +14,14 @@ import io.sparkrnn.metrics.MetricsRow;
 import io.sparkrnn.metrics.RoundMonitor;
 import io.sparkrnn.model.GraphFactory;
 import io.sparkrnn.model.ModelSpec;
-import io.sparkrnn.train.LossSum;
+import io.sparkrnn.train.Validation;
 import io.sparkrnn.train.TextSampler;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,6 +39,7 @@ public final class TrainingRun {
     private final String initFrom;
     private final ConsoleProgress progress;
     private final DeviceBinder deviceBinder;
+    private final RunTask task;
     private boolean requireCheckpoint;
     private Consumer<ComputationGraph> initialisation = graph -> { };
 
@@ -62,6 +64,7 @@ public final class TrainingRun {
         this.initFrom = initFrom == null ? null : new Path(initFrom).toString();
         this.progress = progress;
         this.deviceBinder = deviceBinder;
+        this.task = RunTask.of(config);
     }
 
     /**
@@ -183,9 +186,9 @@ public final class TrainingRun {
     private Session prepare(CheckpointStore store, StartingPoint start) throws IOException {
         int replicas = TaskSlots.replicas(config, sc);
         start.requireFits(config, replicas).forEach(warning -> progress.summary("warning: " + warning));
-        PreparedCorpus corpus = CorpusPipeline.prepare(sc, config, replicas, start.vocabulary());
+        PreparedCorpus corpus = task.prepare(sc, config, replicas, start.vocabulary(), start.labels());
         start.requireSameVocabulary(corpus);
-        ModelSpec spec = ModelSpec.from(config, corpus.vocabulary().size());
+        ModelSpec spec = task.spec(config, corpus.vocabulary(), corpus.labels());
         ComputationGraph graph = GraphFactory.build(spec);
         if (start.fromScratch()) {
             initialisation.accept(graph);
@@ -199,9 +202,9 @@ public final class TrainingRun {
     /** The round loop; returns the last checkpoint written (or resumed from). */
     private String trainRounds(Session run, RunLock lock, RoundMonitor monitor) {
         TrainSettings settings = TrainSettings.from(config, deviceBinder);
-        NonFiniteRetries master = new NonFiniteRetries(new ParameterAveragingMaster(sc, run.spec, settings, run.outer,
+        NonFiniteRetries master = new NonFiniteRetries(new ParameterAveragingMaster(sc, task, run.spec, settings, run.outer,
                 config.get(Options.MAX_UPDATE_NORM)), config);
-        DistributedEvaluator evaluator = new DistributedEvaluator(sc, run.spec, settings);
+        DistributedEvaluator evaluator = new DistributedEvaluator(sc, task, run.spec, settings);
         int rounds = config.get(Options.ROUNDS);
         RoundTrigger evaluation = new RoundTrigger(config.get(Options.EVAL_EVERY), rounds);
         RoundTrigger checkpoint = new RoundTrigger(config.get(Options.CHECKPOINT_EVERY), rounds);
@@ -216,18 +219,18 @@ public final class TrainingRun {
             RoundOutcome outcome = Dl4jEngine.selected(config)
                     ? Dl4jEngine.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
                     : master.runRound(run.state, run.corpus.train());
-            LossSum validation = evaluation.firesAt(outcome.round)
+            Validation validation = evaluation.firesAt(outcome.round)
                     ? outcome.phases.time("evaluation", () -> evaluator.evaluate(run.corpus.validation(), run.state.params()))
                     : null;
             if (validation != null) {
-                run.state.recordValidationLoss(validation.meanLoss());
+                run.state.recordValidationLoss(validation.loss().meanLoss());
             }
             if (checkpoint.firesAt(outcome.round)) {
                 lastCheckpoint = outcome.phases.time("checkpoint", () -> save(run, validation));
             }
             MetricsRow row = RoundRows.of(config, outcome, validation, run.corpus.unknownCharacters(),
                     monitor.endRound(round));
-            run.journal.append(row);
+            record(run, row);
             double elapsed = (System.nanoTime() - started) / 1e9;
             int done = outcome.round - firstRound + 1;
             progress.round(row, rounds, elapsed / done * (rounds - outcome.round));
@@ -235,7 +238,20 @@ public final class TrainingRun {
         return lastCheckpoint;
     }
 
-    private String save(Session run, LossSum validation) {
+    /**
+     * A metrics journal that cannot be written (a full or read-only location) stops the run like a checkpoint that
+     * cannot: the location is the same, and training on blind would only end at the next checkpoint anyway.
+     */
+    private static void record(Session run, MetricsRow row) {
+        try {
+            run.journal.append(row);
+        } catch (UncheckedIOException e) {
+            throw new RunError(ExitCodes.CHECKPOINT, e.getMessage() + "; free space in (or fix the permissions of) "
+                    + run.store.runUri() + " and run the same command again to resume from the last checkpoint", e);
+        }
+    }
+
+    private String save(Session run, Validation validation) {
         MasterState state = run.state;
         FiniteCheck.require(state.params(), "parameters of round " + state.round());
         run.graph.setParams(state.params());
@@ -243,11 +259,11 @@ public final class TrainingRun {
             run.graph.getUpdater().getStateViewArray().assign(state.updaterState());
         }
         run.graph.getConfiguration().setIterationCount(Math.toIntExact(state.steps()));
-        double validationLoss = validation == null ? Double.NaN : validation.meanLoss();
+        double validationLoss = validation == null ? Double.NaN : validation.loss().meanLoss();
         TrainingPosition position = new TrainingPosition(state.round(), state.steps(), run.replicas,
-                state.bestValidationLoss(), validationLoss);
+                state.bestValidationLoss(), validationLoss, state.loweredLearningRate());
         RunSnapshot snapshot = new RunSnapshot(config, run.corpus.vocabulary(), run.graph, position, run.outer.state(),
-                run.start.warmStartRecord(), run.corpus.unknownCharacters());
+                run.start.warmStartRecord(), run.corpus.unknownCharacters(), run.corpus.labels());
         try {
             return run.store.save(state.round(), validationLoss, SnapshotFiles.contents(snapshot)).uri();
         } catch (IOException e) {
@@ -258,7 +274,7 @@ public final class TrainingRun {
 
     private String sample(Session run) {
         int length = config.get(Options.SAMPLE_LENGTH);
-        if (length == 0) {
+        if (length == 0 || run.spec.isClassifier()) { // a classifier has no characters to sample
             return "";
         }
         run.graph.setParams(run.state.params());
@@ -269,11 +285,13 @@ public final class TrainingRun {
     private void announce(Session run) {
         progress.info(String.format(Locale.ROOT, "model: %s, %,d parameters, %.1f MFLOP per trained token",
                 run.spec, run.graph.numParams(), run.spec.trainingFlopsPerToken() / 1e6));
-        progress.info(String.format(Locale.ROOT, "data: vocabulary %d, %,d training and %,d validation windows of %d, "
+        String examples = run.spec.isClassifier() ? "lines (cut to " + config.get(Options.SEQ_LENGTH) + " characters) "
+                + "with " + run.corpus.labels().size() + " labels " + run.corpus.labels()
+                : "windows of " + config.get(Options.SEQ_LENGTH);
+        progress.info(String.format(Locale.ROOT, "data: vocabulary %d, %,d training and %,d validation %s, "
                         + "%d replicas, %d steps of %d per round",
                 run.corpus.vocabulary().size(), run.corpus.trainWindows(), run.corpus.validationWindows(),
-                config.get(Options.SEQ_LENGTH), run.replicas, config.get(Options.AVERAGING_FREQUENCY),
-                config.get(Options.BATCH_SIZE)));
+                examples, run.replicas, config.get(Options.AVERAGING_FREQUENCY), config.get(Options.BATCH_SIZE)));
         if (run.corpus.unknownCharacters() > 0) {
             // Printed in quiet mode too: a pipeline's log should show that the model cannot see part of its corpus.
             progress.summary(String.format(Locale.ROOT, "unknown characters: %,d corpus characters are not in the "

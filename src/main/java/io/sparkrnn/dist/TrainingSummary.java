@@ -29,10 +29,19 @@ public final class TrainingSummary {
 
     /** Validation bits per character at the last evaluation. */
     public double lastValidationBpc() {
+        return last("valBpc");
+    }
+
+    /** A classifier's validation accuracy at the last evaluation; NaN for a language model. */
+    public double lastValidationAccuracy() {
+        return last("valAccuracy");
+    }
+
+    private double last(String field) {
         for (int i = rows.size() - 1; i >= 0; i--) {
-            double bpc = rows.get(i).number("valBpc");
-            if (!Double.isNaN(bpc)) {
-                return bpc;
+            double value = rows.get(i).number(field);
+            if (!Double.isNaN(value)) {
+                return value;
             }
         }
         return Double.NaN;

@@ -79,7 +79,10 @@ public final class ConsoleProgress {
     private static String line(MetricsRow row, int totalRounds, double secondsLeft) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d/%d  epoch %.2f  loss %.4f (%.3f bpc)",
                 (long) row.number("round"), totalRounds, row.number("epoch"), row.number("trainLoss"), row.number("trainBpc")));
-        if (!Double.isNaN(row.number("valBpc"))) {
+        if (!Double.isNaN(row.number("valAccuracy"))) {
+            line.append(String.format(Locale.ROOT, "  val %.4f acc %.3f F1 %.3f", row.number("valLoss"),
+                    row.number("valAccuracy"), row.number("valMacroF1")));
+        } else if (!Double.isNaN(row.number("valBpc"))) {
             line.append(String.format(Locale.ROOT, "  val %.4f (%.3f bpc)", row.number("valLoss"), row.number("valBpc")));
         }
         line.append(String.format(Locale.ROOT, "  |g| %.2f clip %.0f%%  %,.0f tok/s  ETA %s",

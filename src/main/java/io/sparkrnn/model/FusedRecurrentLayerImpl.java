@@ -130,6 +130,10 @@ abstract class FusedRecurrentLayerImpl<C extends org.deeplearning4j.nn.conf.laye
                 ArrayType.FF_WORKING_MEM, ArrayType.ACTIVATIONS, mgr);
         if (training) {
             lastTrainingPass = f;
+            // The training output is a view of the states backprop reuses, and callers may change it in place
+            // (DL4J's Bidirectional ADD does out1.addi(out2)): they get a copy. One copy of [mb, H, T] per layer,
+            // small next to the layer's GEMMs.
+            f.output = mgr.dup(ArrayType.ACTIVATIONS, f.output);
         }
         f.output = permuteIfNWC(f.output);
         return f;

@@ -5,12 +5,15 @@ import java.util.List;
 
 /**
  * Which vertices feed each layer, and so each layer's input size, for every connection mode.
- * Kept apart from the DL4J builder so the design's sizes can be read and tested in one place.
+ * Kept apart from the DL4J builder so the design's sizes can be read and tested in one place. A layer's output
+ * is {@link ModelSpec#layerOutputSize()} wide: the hidden size, doubled for concatenated bidirectional layers.
  */
 public final class LayerWiring {
     public static final String INPUT = "tokens";
     public static final String EMBEDDING = "embedding";
     public static final String OUTPUT = "softmax";
+    /** The classifier's pooled encoder output. */
+    public static final String POOLED = "pooled";
 
     private LayerWiring() { }
 
@@ -43,16 +46,16 @@ public final class LayerWiring {
     public static int recurrentInputSize(ModelSpec spec, int layer) {
         switch (spec.connections()) {
             case DENSE:
-                return spec.embeddingSize() + (layer - 1) * spec.hiddenSize();
+                return spec.embeddingSize() + (layer - 1) * spec.layerOutputSize();
             case NONE:
             case RESIDUAL:
-                return layer == 1 ? spec.embeddingSize() : spec.hiddenSize();
+                return layer == 1 ? spec.embeddingSize() : spec.layerOutputSize();
             default:
                 throw new IllegalStateException(spec.connections().name());
         }
     }
 
-    /** Vertices feeding the softmax layer. */
+    /** Vertices feeding the head (the softmax of a language model, the pooling of a classifier). */
     public static List<String> outputInputs(ModelSpec spec) {
         switch (spec.connections()) {
             case NONE:
@@ -71,11 +74,11 @@ public final class LayerWiring {
     }
 
     public static int outputLayerInputSize(ModelSpec spec) {
-        return spec.connections() == Connections.DENSE ? spec.layers() * spec.hiddenSize() : spec.hiddenSize();
+        return spec.connections() == Connections.DENSE ? spec.layers() * spec.layerOutputSize() : spec.layerOutputSize();
     }
 
-    /** In residual mode, whether layer {@code layer}'s input must be projected to the hidden size before the sum. */
+    /** In residual mode, whether layer {@code layer}'s input must be projected to the layer's output size before the sum. */
     public static boolean needsProjection(ModelSpec spec, int layer) {
-        return spec.connections() == Connections.RESIDUAL && recurrentInputSize(spec, layer) != spec.hiddenSize();
+        return spec.connections() == Connections.RESIDUAL && recurrentInputSize(spec, layer) != spec.layerOutputSize();
     }
 }

@@ -6,9 +6,15 @@ import io.sparkrnn.config.RunConfig;
 import java.io.Serializable;
 import java.util.Objects;
 
-/** The shape of a language model and of its optimizer: everything needed to build an identical network. */
+/**
+ * The shape of a model and of its optimizer: everything needed to build an identical network. The encoder
+ * (embedding and recurrent stack) is shared by both heads: a per-step softmax over the vocabulary (language
+ * model, {@link Pooling#NONE}) or a pooled softmax over {@link #outputSize()} labels (classifier).
+ */
 public final class ModelSpec implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    /** DL4J's LSTM default: an open forget gate at the start, so gradients flow back through early training. */
+    public static final double DEFAULT_FORGET_BIAS = 1.0;
 
     private final int vocabSize;
     private final int embeddingSize;
@@ -19,11 +25,26 @@ public final class ModelSpec implements Serializable {
     private final double dropout;
     private final UpdaterSpec updater;
     private final long seed;
+    private final Directions directions;
+    private final double lstmForgetBias;
+    private final Pooling pooling;
+    private final int outputSize;
 
+    /** A forward language model. */
     public ModelSpec(int vocabSize, int embeddingSize, int hiddenSize, int layers, CellType cell,
                      Connections connections, double dropout, UpdaterSpec updater, long seed) {
+        this(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed,
+                Directions.FORWARD, DEFAULT_FORGET_BIAS, Pooling.NONE, vocabSize);
+    }
+
+    private ModelSpec(int vocabSize, int embeddingSize, int hiddenSize, int layers, CellType cell,
+                      Connections connections, double dropout, UpdaterSpec updater, long seed,
+                      Directions directions, double lstmForgetBias, Pooling pooling, int outputSize) {
         if (vocabSize < 2) {
             throw new IllegalArgumentException("vocabulary needs at least 2 symbols, got " + vocabSize);
+        }
+        if (outputSize < 2) {
+            throw new IllegalArgumentException("the softmax needs at least 2 classes, got " + outputSize);
         }
         this.vocabSize = vocabSize;
         this.embeddingSize = embeddingSize;
@@ -34,8 +55,13 @@ public final class ModelSpec implements Serializable {
         this.dropout = dropout;
         this.updater = Objects.requireNonNull(updater);
         this.seed = seed;
+        this.directions = Objects.requireNonNull(directions);
+        this.lstmForgetBias = lstmForgetBias;
+        this.pooling = Objects.requireNonNull(pooling);
+        this.outputSize = outputSize;
     }
 
+    /** The language model the configuration describes (its {@code model.*} keys) over {@code vocabSize} symbols. */
     public static ModelSpec from(RunConfig config, int vocabSize) {
         return new ModelSpec(vocabSize,
                 config.get(Options.EMBEDDING_SIZE),
@@ -45,7 +71,35 @@ public final class ModelSpec implements Serializable {
                 Connections.parse(config.get(Options.CONNECTIONS)),
                 config.get(Options.DROPOUT),
                 UpdaterSpec.from(config),
-                config.get(Options.SEED));
+                config.get(Options.SEED),
+                Directions.of(config.get(Options.BIDIRECTIONAL), config.get(Options.BIDIRECTIONAL_MERGE)),
+                config.get(Options.LSTM_FORGET_BIAS), Pooling.NONE, vocabSize);
+    }
+
+    /** The classifier the configuration describes over {@code vocabSize} symbols and {@code labels} labels. */
+    public static ModelSpec classifierFrom(RunConfig config, int vocabSize, int labels) {
+        return from(config, vocabSize).classifier(Pooling.parse(config.get(Options.POOLING)), labels);
+    }
+
+    /** The same encoder with {@code directions}. */
+    public ModelSpec withDirections(Directions newDirections) {
+        return new ModelSpec(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed,
+                newDirections, lstmForgetBias, pooling, outputSize);
+    }
+
+    /** The same model with the LSTM forget-gate bias initialised to {@code bias}. */
+    public ModelSpec withLstmForgetBias(double bias) {
+        return new ModelSpec(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed,
+                directions, bias, pooling, outputSize);
+    }
+
+    /** The same encoder under a classifier head: {@code pooled} outputs, softmax over {@code labels}. */
+    public ModelSpec classifier(Pooling pooled, int labels) {
+        if (pooled == Pooling.NONE) {
+            throw new IllegalArgumentException("a classifier pools the sequence: last or mean, not none");
+        }
+        return new ModelSpec(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed,
+                directions, lstmForgetBias, pooled, labels);
     }
 
     public int vocabSize() { return vocabSize; }
@@ -57,13 +111,24 @@ public final class ModelSpec implements Serializable {
     public double dropout() { return dropout; }
     public UpdaterSpec updater() { return updater; }
     public long seed() { return seed; }
+    public Directions directions() { return directions; }
+    public double lstmForgetBias() { return lstmForgetBias; }
+    public Pooling pooling() { return pooling; }
+    public boolean isClassifier() { return pooling != Pooling.NONE; }
+    /** Classes of the softmax: the vocabulary for a language model, the labels for a classifier. */
+    public int outputSize() { return outputSize; }
+    /** Size of one recurrent layer's output (twice the hidden size for concatenated directions). */
+    public int layerOutputSize() { return directions.outputSize(hiddenSize); }
 
-    /** Training FLOPs per token (forward + backward), the figure throughput is compared on. */
+    /**
+     * Training FLOPs per token (forward + backward), the figure throughput is compared on. A classifier's head
+     * runs once per sequence, not per token, so only the encoder is counted for it.
+     */
     public double trainingFlopsPerToken() {
-        double flops = 6.0 * vocabSize * LayerWiring.outputLayerInputSize(this);
+        double flops = isClassifier() ? 0 : 6.0 * outputSize * LayerWiring.outputLayerInputSize(this);
         for (int layer = 1; layer <= layers; layer++) {
             int in = LayerWiring.recurrentInputSize(this, layer);
-            flops += 6.0 * cell.gates() * hiddenSize * (double) (in + hiddenSize);
+            flops += 6.0 * directions.passes() * cell.gates() * hiddenSize * (double) (in + hiddenSize);
         }
         return flops;
     }
@@ -76,17 +141,25 @@ public final class ModelSpec implements Serializable {
         ModelSpec s = (ModelSpec) o;
         return vocabSize == s.vocabSize && embeddingSize == s.embeddingSize && hiddenSize == s.hiddenSize
                 && layers == s.layers && cell == s.cell && connections == s.connections
-                && Double.compare(dropout, s.dropout) == 0 && updater.equals(s.updater) && seed == s.seed;
+                && Double.compare(dropout, s.dropout) == 0 && updater.equals(s.updater) && seed == s.seed
+                && directions == s.directions && Double.compare(lstmForgetBias, s.lstmForgetBias) == 0
+                && pooling == s.pooling && outputSize == s.outputSize;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed);
+        return Objects.hash(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed,
+                directions, lstmForgetBias, pooling, outputSize);
     }
 
     @Override
     public String toString() {
-        return "embedding " + embeddingSize + " -> " + layers + " x " + cell.name().toLowerCase() + " " + hiddenSize
-                + " (" + connections.name().toLowerCase() + ") -> softmax " + vocabSize;
+        String direction = directions.bidirectional() ? " bidirectional (" + lower(directions) + ")" : "";
+        String head = isClassifier() ? lower(pooling) + " pooling -> softmax " + outputSize + " labels"
+                : "softmax " + outputSize;
+        return "embedding " + embeddingSize + " -> " + layers + " x " + lower(cell) + " " + hiddenSize + direction
+                + " (" + lower(connections) + ") -> " + head;
     }
+
+    private static String lower(Enum<?> value) { return value.name().toLowerCase(); }
 }

@@ -5,6 +5,7 @@ import io.sparkrnn.model.Clipping;
 import io.sparkrnn.model.ModelSpec;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -22,7 +23,9 @@ public final class ReplicaTrainer {
         this.spec = spec;
         // Without global clipping the listener still measures the norm, for the metrics; it never scales.
         boolean global = spec.updater().clipping() == Clipping.GLOBAL;
-        this.clipping = new GlobalClippingListener(global ? maxGradNorm : Double.POSITIVE_INFINITY, seqLength);
+        // The clip limits the mean gradient per loss term: per token for a language model, per line for a classifier.
+        this.clipping = new GlobalClippingListener(global ? maxGradNorm : Double.POSITIVE_INFINITY,
+                spec.isClassifier() ? 1 : seqLength);
         graph.setListeners(clipping);
         this.learningRate = spec.updater().learningRate();
     }
@@ -51,12 +54,20 @@ public final class ReplicaTrainer {
         }
     }
 
-    /** One local step; the batch's windows must have this trainer's sequence length. */
+    /** One local language-model step; the batch's windows must have this trainer's sequence length. */
     public StepStats step(MiniBatch batch) {
-        graph.fit(BatchTensors.of(batch, spec.vocabSize()));
-        double lossPerToken = graph.score() / batch.seqLength();
+        return step(BatchTensors.of(batch, spec.vocabSize()), batch.tokens());
+    }
+
+    /**
+     * One local step on {@code data}, whose loss has {@code lossTerms} terms (tokens, or lines for a classifier).
+     * DL4J's score is the mean over examples of each example's summed loss, so score x examples is the sum.
+     */
+    public StepStats step(MultiDataSet data, long lossTerms) {
+        graph.fit(data);
+        double lossSum = graph.score() * data.getFeatures(0).size(0);
         GlobalNormClipper.ClipResult clip = clipping.lastClip();
-        return new StepStats(lossPerToken * batch.tokens(), batch.tokens(), clip.norm(), clip.clipped());
+        return new StepStats(lossSum, lossTerms, clip.norm(), clip.clipped());
     }
 
     /** The live parameter vector (a view: copy it before the next step if you keep it). */

@@ -10,7 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +56,36 @@ class RunLockTest {
         }
         assertFalse(Files.exists(lockFile()), "closing releases the lock");
         RunLock.acquire(store, HOUR).close();
+    }
+
+    @Test
+    void ofRunsStartingAtTheSameInstantExactlyOneGetsTheLock() throws Exception {
+        CheckpointStore store = store();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int attempt = 0; attempt < 40; attempt++) {
+                CyclicBarrier start = new CyclicBarrier(2);
+                Callable<RunLock> contender = () -> {
+                    start.await();
+                    try {
+                        return RunLock.acquire(store, HOUR);
+                    } catch (RunLockConflict refused) {
+                        return null;
+                    }
+                };
+                List<Future<RunLock>> results = pool.invokeAll(List.of(contender, contender));
+                List<RunLock> winners = new ArrayList<>();
+                for (Future<RunLock> result : results) {
+                    if (result.get() != null) {
+                        winners.add(result.get());
+                    }
+                }
+                winners.forEach(RunLock::close);
+                assertEquals(1, winners.size(), "winners of simultaneous start " + attempt);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -81,6 +81,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void bidirectionalLanguageModelIsRejectedWithTheReason() {
+        ConfigError error = assertThrows(ConfigError.class,
+                () -> ConfigLoader.load(null, List.of("model.bidirectional=true")));
+        assertEquals("model.bidirectional", error.key());
+        assertTrue(error.getMessage().contains("reads the characters it must predict"), error.getMessage());
+        RunConfig classify = ConfigLoader.load(null, List.of("task=classify", "model.bidirectional=true",
+                "model.bidirectionalMerge=add"));
+        assertEquals(true, classify.get(Options.BIDIRECTIONAL));
+        assertThrows(ConfigError.class, () -> classify.with(Options.TASK, "lm"));
+    }
+
+    @Test
     void renderedConfigLoadsBackEqual() {
         RunConfig config = ConfigLoader.load(null, List.of("model.layers=5", "sample.prompt=\"Call me \\\"I\\\"\""));
         RunConfig reloaded = ConfigLoader.loadText(config.render(), "checkpoint", List.of());

@@ -1,6 +1,8 @@
 package io.sparkrnn.model;
 
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +24,8 @@ class LayerWiringTest {
     }
 
     private static long nIn(ComputationGraph graph, String layer) {
-        return ((FeedForwardLayer) graph.getLayer(layer).conf().getLayer()).getNIn();
+        Layer conf = graph.getLayer(layer).conf().getLayer();
+        return conf instanceof Bidirectional ? ((Bidirectional) conf).getNIn() : ((FeedForwardLayer) conf).getNIn();
     }
 
     @Test
@@ -66,6 +69,54 @@ class LayerWiringTest {
         // With E == H there is nothing to project.
         ModelSpec square = new ModelSpec(V, H, H, 2, CellType.RNN, Connections.RESIDUAL, 0, new UpdaterSpec("sgd", 0.1, 0), 1);
         assertFalse(GraphFactory.build(square).getConfiguration().getVertices().containsKey("projection1"));
+    }
+
+    @Test
+    void concatenatedBidirectionalLayersDoubleEveryLayerOutput() {
+        ModelSpec dense = spec(Connections.DENSE).withDirections(Directions.CONCAT);
+        ComputationGraph graph = GraphFactory.build(dense);
+        for (int layer = 1; layer <= L; layer++) {
+            assertEquals(E + (layer - 1) * 2 * H, nIn(graph, "rnn" + layer), "rnn" + layer);
+        }
+        assertEquals(L * 2 * H, nIn(graph, "softmax"));
+        assertForwardShape(graph);
+
+        ComputationGraph residual = GraphFactory.build(spec(Connections.RESIDUAL).withDirections(Directions.CONCAT));
+        assertEquals(2 * H, nIn(residual, "rnn2"));
+        assertEquals(2 * H, ((FeedForwardLayer) residual.getLayer("projection1").conf().getLayer()).getNOut());
+        assertForwardShape(residual);
+    }
+
+    @Test
+    void addedBidirectionalLayersKeepTheHiddenSize() {
+        ComputationGraph graph = GraphFactory.build(spec(Connections.NONE).withDirections(Directions.ADD));
+        assertEquals(H, nIn(graph, "rnn2"));
+        assertEquals(H, nIn(graph, "softmax"));
+        assertForwardShape(graph);
+    }
+
+    @Test
+    void classifierPoolsTheEncoderIntoOneSoftmaxPerLine() {
+        for (Pooling pooling : new Pooling[] {Pooling.LAST, Pooling.MEAN}) {
+            ComputationGraph graph = GraphFactory.build(spec(Connections.DENSE).classifier(pooling, 3));
+            assertEquals(L * H, nIn(graph, "softmax"));
+            assertEquals(List.of("pooled"), graph.getConfiguration().getVertexInputs().get("softmax"));
+            INDArray tokens = Nd4j.createFromArray(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}).reshape(2, 1, 5);
+            INDArray out = graph.outputSingle(tokens);
+            assertArrayEquals(new long[] {2, 3}, out.shape());
+            assertEquals(1.0, out.sum(1).getDouble(0), 1e-5, "softmax over the labels sums to 1");
+        }
+    }
+
+    @Test
+    void lstmForgetGateBiasIsInitialisedAsConfigured() {
+        ComputationGraph graph = GraphFactory.build(spec(Connections.NONE).withLstmForgetBias(3.0));
+        // DL4J's LSTM bias is [1, 4H] in gate order a | f | o | g: the forget block is the second.
+        INDArray bias = graph.getLayer("rnn1").getParam("b");
+        assertEquals(4 * H, bias.length());
+        for (int unit = 0; unit < 4 * H; unit++) {
+            assertEquals(unit >= H && unit < 2 * H ? 3.0 : 0.0, bias.getDouble(unit), "bias " + unit);
+        }
     }
 
     @Test

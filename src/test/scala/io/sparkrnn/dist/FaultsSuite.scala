@@ -85,7 +85,7 @@ class FaultsSuite extends AnyFunSuite with LocalSpark with BeforeAndAfterEach wi
     val sgd = Seq("train.updater" -> "sgd", "train.learningRate" -> 0.1, "train.rounds" -> 3, "train.averagingFrequency" -> 1)
     val clean = train("retry-clean", sgd: _*)
     FaultInjection.install("non-finite:2:*:1") // the first execution of round 2 on every partition
-    val retried = train("retry-faulty", sgd: _*)
+    val retried = train("retry-faulty", sgd :+ ("checkpoint.everyRounds" -> 2): _*)
 
     val rows = retried.rows()
     assert(rows.size == 3, "the failed attempt is not a row; the retried round is")
@@ -93,6 +93,13 @@ class FaultsSuite extends AnyFunSuite with LocalSpark with BeforeAndAfterEach wi
     assert(rows.get(1).number("replicas") == 2.0)
     val ratio = rows.get(1).number("updateNorm") / clean.rows().get(1).number("updateNorm")
     assert(math.abs(ratio - 0.5) < 1e-4, s"round 2's update at half the rate should be half as large, ratio $ratio")
+
+    // The lowered rate is part of the checkpoint: resuming does not go back to the rate that diverged.
+    val stateJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+      dir.resolve("runs/retry-faulty/ckpt-00000003/state.json").toFile)
+    assert(stateJson.get("learningRate").asDouble() == 0.05, stateJson.toString)
+    val resumed = train("retry-faulty", sgd.filterNot(_._1 == "train.rounds") :+ ("train.rounds" -> 4): _*)
+    assert(resumed.rows().size == 4 && resumed.rows().get(3).number("learningRate") == 0.05)
   }
 
   test("a run that keeps diverging stops with exit code 6 and never checkpoints a non-finite value") {

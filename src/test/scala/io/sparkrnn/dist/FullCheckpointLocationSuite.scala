@@ -49,12 +49,12 @@ class FullCheckpointLocationSuite extends AnyFunSuite with BeforeAndAfterAll {
   }
 
   /** Runs `sparkrnn train` in this JVM; returns the exit code and standard error. */
-  private def train(root: String, rounds: Int): (Int, String) = {
+  private def train(root: String, rounds: Int, runId: String = "full", checkpointEvery: Int = 1): (Int, String) = {
     val args = Seq("train", "--master", "local[2]") ++ Seq("data.corpus" -> corpus.toUri, "checkpoint.root" -> root,
-      "run.id" -> "full", "model.layers" -> 1, "model.hiddenSize" -> 64, "model.embeddingSize" -> 8,
+      "run.id" -> runId, "model.layers" -> 1, "model.hiddenSize" -> 64, "model.embeddingSize" -> 8,
       "model.seqLength" -> 16, "train.batchSize" -> 4, "train.averagingFrequency" -> 2, "data.blockSize" -> 512,
       "data.validationFraction" -> 0.1, "eval.maxWindows" -> 16, "eval.everyRounds" -> 1, "train.rounds" -> rounds,
-      "checkpoint.everyRounds" -> 1, "sample.length" -> 0, "log.quiet" -> true).flatMap { case (k, v) => Seq("--set", s"$k=$v") }
+      "checkpoint.everyRounds" -> checkpointEvery, "sample.length" -> 0, "log.quiet" -> true).flatMap { case (k, v) => Seq("--set", s"$k=$v") }
     val err = new ByteArrayOutputStream()
     val original = System.err
     System.setErr(new PrintStream(err, true, "UTF-8"))
@@ -86,6 +86,29 @@ class FullCheckpointLocationSuite extends AnyFunSuite with BeforeAndAfterAll {
     val store = CheckpointStore.open(root, "full", fs.getConf, CheckpointPolicy.defaults())
     val snapshot = SnapshotFiles.read(store.latest().get())
     assert(snapshot.round == 1 && snapshot.graph.numParams() > 0 && !snapshot.graph.params().isNaN.any())
+  }
+
+  test("a metrics journal that cannot be written stops the run with exit code 4 naming metrics.jsonl; checkpoints stay") {
+    val root = s"hdfs://127.0.0.1:${cluster.getNameNodePort}/runs"
+    val (first, firstErr) = train(root, 1, runId = "journal")
+    assert(first == ExitCodes.OK, firstErr)
+
+    val fs = cluster.getFileSystem
+    val runDir = new Path("/runs/journal")
+    val metrics = new Path(runDir, "metrics.jsonl")
+    val rowsBefore = new String(readAll(fs, metrics), StandardCharsets.UTF_8)
+    // One spare block: the lock file fits while it is written (HDFS reserves a block for a file under
+    // construction) but then holds a few bytes of it, so the journal's next rewrite no longer fits.
+    fs.setQuota(runDir, HdfsConstants.QUOTA_DONT_SET, fs.getContentSummary(runDir).getSpaceConsumed + BlockSize)
+
+    // Round 2 of 3 writes no checkpoint (every 10 rounds, or the last), so its journal row is the first write.
+    val (second, err) = train(root, 3, runId = "journal", checkpointEvery = 10)
+    assert(second == ExitCodes.CHECKPOINT, err)
+    assert(err.contains(s"cannot write $root/journal/metrics.jsonl") && err.contains("DiskSpace quota")
+      && err.contains("run the same command again to resume"), err)
+    assert(new String(readAll(fs, metrics), StandardCharsets.UTF_8) == rowsBefore, "the journal keeps its old rows whole")
+    assert(new String(readAll(fs, new Path(runDir, "LATEST")), StandardCharsets.UTF_8).trim == "ckpt-00000001")
+    assert(!fs.exists(new Path(runDir, "RUN.lock")), "the failed run releases its lock")
   }
 
   private def readAll(fs: org.apache.hadoop.fs.FileSystem, path: Path): Array[Byte] = {

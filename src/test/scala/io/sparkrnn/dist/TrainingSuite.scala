@@ -61,8 +61,8 @@ class TrainingSuite extends AnyFunSuite with LocalSpark {
     // The untrained model on the same held-out windows: about ln(V), a uniform guess.
     val prepared = CorpusPipeline.prepare(sc, config, 2, null)
     val spec = ModelSpec.from(config, prepared.vocabulary().size())
-    val initial = new DistributedEvaluator(sc, spec, TrainSettings.from(config))
-      .evaluate(prepared.validation(), GraphFactory.build(spec).params()).meanLoss()
+    val initial = new DistributedEvaluator(sc, new LanguageModelTask(), spec, TrainSettings.from(config))
+      .evaluate(prepared.validation(), GraphFactory.build(spec).params()).loss().meanLoss()
     prepared.release()
     val first = rows.get(0).number("valLoss")
     val last = rows.get(5).number("valLoss")
