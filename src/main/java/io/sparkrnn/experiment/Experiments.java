@@ -11,7 +11,8 @@ public final class Experiments {
     private static final Map<String, Experiment> ALL = new LinkedHashMap<>();
 
     static {
-        for (Experiment experiment : List.of(new ExplodingExperiment(), new GruVsLstmExperiment(), new DepthExperiment())) {
+        for (Experiment experiment : List.of(new VanishingExperiment(), new ExplodingExperiment(), new GruVsLstmExperiment(),
+                new DepthExperiment())) {
             ALL.put(experiment.name(), experiment);
         }
     }
