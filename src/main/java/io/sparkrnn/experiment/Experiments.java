@@ -12,7 +12,7 @@ public final class Experiments {
 
     static {
         for (Experiment experiment : List.of(new VanishingExperiment(), new ExplodingExperiment(), new GruVsLstmExperiment(),
-                new DepthExperiment())) {
+                new DepthExperiment(), new BidirectionalExperiment())) {
             ALL.put(experiment.name(), experiment);
         }
     }
