@@ -57,6 +57,26 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void lstmLearnsADependencyFiftyStepsBackWhereTheVanillaRnnStaysAtChance() throws IOException {
+        List<String[]> rows = reduced("vanishing");
+        // Measured (reduced: k = 50, 10 rounds): rnn 0.287, lstm (forget bias 3) 0.993, gru 0.297; chance is 0.25.
+        // The gru did not learn the dependency in this budget (nor in 25 rounds: 0.294), so it is not asserted.
+        double rnn = cell(rows, "50", "rnn: accuracy");
+        double lstm = cell(rows, "50", "lstm: accuracy");
+        assertTrue(lstm > 0.9, "lstm accuracy at k = 50: " + lstm);
+        assertTrue(rnn < 0.45, "rnn accuracy at k = 50 near chance: " + rnn);
+    }
+
+    @Test
+    void bidirectionalReadingBeatsLeftToRightWithMeanPooling() throws IOException {
+        List<String[]> rows = reduced("bidirectional");
+        // Measured (reduced: mean pooling, 10 rounds): unidirectional 0.676, bidirectional 0.779; chance is 0.5.
+        double uni = cell(rows, "mean", "unidirectional: accuracy");
+        double bi = cell(rows, "mean", "bidirectional: accuracy");
+        assertTrue(bi > uni + 0.05, "bidirectional " + bi + " against unidirectional " + uni);
+    }
+
+    @Test
     void explodingGradientsWithoutClippingAndClippedSteps() throws IOException {
         List<String[]> rows = reduced("exploding");
         // Measured (reduced, 4 rounds): unclipped max per-token gradient norm 2.1e8 in round 1 (4.5e15 with a
