@@ -14,7 +14,7 @@ import java.util.Random;
  */
 final class DistanceTask {
     static final String KEYS = "abcd";
-    private static final String FILLERS = "efghijklmnopqrstuvwxyz";
+    static final String FILLERS = "efghijklmnopqrstuvwxyz";
 
     private DistanceTask() { }
 
