@@ -34,23 +34,8 @@ final class BidirectionalExperiment implements Experiment {
         for (String pooling : scale == Scale.FULL ? POOLINGS : List.of("mean")) {
             Map<String, Double> accuracy = new LinkedHashMap<>();
             for (boolean bidirectional : new boolean[] {false, true}) {
-                Map<String, Object> settings = new LinkedHashMap<>();
-                settings.put("task", "classify");
-                settings.put("model.pooling", pooling);
+                Map<String, Object> settings = RunSettings.classifier("lstm", pooling, 128, scale.pick(15, 10));
                 settings.put("model.bidirectional", bidirectional);
-                settings.put("model.cell", "lstm");
-                settings.put("model.layers", 1);
-                settings.put("model.hiddenSize", 32);
-                settings.put("model.embeddingSize", 8);
-                settings.put("model.seqLength", 128);
-                settings.put("train.batchSize", 32);
-                settings.put("train.learningRate", 0.01);
-                settings.put("train.averagingFrequency", 4);
-                int rounds = scale.pick(15, 10);
-                settings.put("train.rounds", rounds);
-                settings.put("master.replicas", 2);
-                settings.put("eval.everyRounds", rounds);
-                settings.put("data.validationFraction", 0.1);
                 String direction = bidirectional ? "bi" : "uni";
                 TrainedRun run = context.trainings().train("bidirectional-" + pooling + "-" + direction, corpus, settings);
                 accuracy.put(direction, run.lastValidation("valAccuracy"));

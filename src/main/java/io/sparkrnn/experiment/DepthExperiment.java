@@ -28,7 +28,7 @@ final class DepthExperiment implements Experiment {
                 scale.pick(300_000, 60_000));
         Map<String, TrainedRun> runs = new LinkedHashMap<>();
         for (String connections : CONNECTIONS) {
-            Map<String, Object> settings = LmSettings.base(rounds, evalEvery);
+            Map<String, Object> settings = RunSettings.languageModel(rounds, evalEvery);
             settings.put("model.cell", "lstm");
             settings.put("model.layers", LAYERS);
             settings.put("model.hiddenSize", 32);

@@ -31,7 +31,7 @@ final class ExplodingExperiment implements Experiment {
                 scale.pick(300_000, 60_000));
         Map<String, TrainedRun> runs = new LinkedHashMap<>();
         for (String mode : MODES) {
-            Map<String, Object> settings = LmSettings.base(rounds, 1);
+            Map<String, Object> settings = RunSettings.languageModel(rounds, 1);
             settings.put("model.cell", "rnn");
             settings.put("model.layers", 1);
             settings.put("model.hiddenSize", 128);

@@ -31,7 +31,7 @@ final class GruVsLstmExperiment implements Experiment {
         Path corpus = new SyntheticLanguage(context.seed()).write(context.scratch().resolve("gru-vs-lstm/corpus.txt"),
                 scale.pick(400_000, 60_000));
         int vocabSize = Vocabulary.of(Files.readString(corpus)).size();
-        Map<String, Object> settings = LmSettings.base(rounds, rounds / 4);
+        Map<String, Object> settings = RunSettings.languageModel(rounds, rounds / 4);
         settings.put("model.layers", LAYERS);
         settings.put("model.embeddingSize", EMBEDDING);
         settings.put("model.seqLength", 64);

@@ -47,23 +47,8 @@ final class VanishingExperiment implements Experiment {
             Map<String, Double> accuracy = new LinkedHashMap<>();
             Map<String, String> gradient = new LinkedHashMap<>();
             for (String cell : CELLS) {
-                Map<String, Object> settings = new LinkedHashMap<>();
-                settings.put("task", "classify");
-                settings.put("model.pooling", "last");
-                settings.put("model.cell", cell);
-                settings.put("model.layers", 1);
-                settings.put("model.hiddenSize", 32);
-                settings.put("model.embeddingSize", 8);
-                settings.put("model.seqLength", k + 1);
+                Map<String, Object> settings = RunSettings.classifier(cell, "last", k + 1, scale.pick(15, 10));
                 settings.put("model.lstmForgetBias", GATE_BIAS);
-                settings.put("train.batchSize", 32);
-                settings.put("train.learningRate", 0.01);
-                settings.put("train.averagingFrequency", 4);
-                int rounds = scale.pick(15, 10);
-                settings.put("train.rounds", rounds);
-                settings.put("master.replicas", 2);
-                settings.put("eval.everyRounds", rounds);
-                settings.put("data.validationFraction", 0.1);
                 String runId = "vanishing-" + cell + "-k" + k;
                 Consumer<ComputationGraph> init = "gru".equals(cell) ? GruUpdateGate.biasedBy(GATE_BIAS, 1) : graph -> { };
                 gradient.put(cell, String.format(Locale.ROOT, "%.2e",
