@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -36,25 +35,6 @@ public final class ResultTable {
     public ResultTable note(String note) {
         notes.add(note);
         return this;
-    }
-
-    public List<String> columns() { return columns; }
-
-    public List<List<String>> rows() { return Collections.unmodifiableList(rows); }
-
-    /** The cell of the first row whose first cell is {@code key}. */
-    public String cell(String key, String column) {
-        int index = columns.indexOf(column);
-        if (index < 0) {
-            throw new IllegalArgumentException("no column " + column + " in " + columns);
-        }
-        return rows.stream().filter(r -> r.get(0).equals(key)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no row " + key)).get(index);
-    }
-
-    /** {@link #cell} as a number; NaN for a run that diverged. */
-    public double number(String key, String column) {
-        return Double.parseDouble(cell(key, column));
     }
 
     public String markdown() {

@@ -50,7 +50,8 @@ final class VanishingExperiment implements Experiment {
                 Map<String, Object> settings = RunSettings.classifier(cell, "last", k + 1, scale.pick(15, 10));
                 settings.put("model.lstmForgetBias", GATE_BIAS);
                 String runId = "vanishing-" + cell + "-k" + k;
-                Consumer<ComputationGraph> init = "gru".equals(cell) ? GruUpdateGate.biasedBy(GATE_BIAS, 1) : graph -> { };
+                Consumer<ComputationGraph> init = "gru".equals(cell)
+                        ? GruUpdateGate.biasedBy(GATE_BIAS, 1) : graph -> { };
                 gradient.put(cell, String.format(Locale.ROOT, "%.2e",
                         KeyGradient.meanNorm(context.trainings().config(runId, corpus, settings), sample, init)));
                 TrainedRun run = context.trainings().train(runId, corpus, settings, init);
@@ -62,9 +63,9 @@ final class VanishingExperiment implements Experiment {
         table.note("grad at key: L2 norm of the gradient of the loss with respect to the key's embedding input, "
                 + "k steps before the readout, in the untrained network (mean over " + GRADIENT_LINES + " lines); "
                 + "DL4J exposes no gradient with respect to a hidden state, the step's input is the nearest it does.");
-        table.note("Validation accuracy on held-out lines (chance 0.25: four keys). One layer of 32 units, embedding 8, "
-                + "last-step pooling, initial lstm forget-gate and gru update-gate bias " + GATE_BIAS + ", Adam 0.01, 2 replicas x 4 steps x 32 "
-                + "lines per round.");
+        table.note("Validation accuracy on held-out lines (chance 0.25: four keys). One layer of 32 units, embedding "
+                + "8, last-step pooling, initial lstm forget-gate and gru update-gate bias " + GATE_BIAS + ", Adam 0.01, "
+                + "2 replicas x 4 steps x 32 lines per round.");
         return table;
     }
 }

@@ -76,6 +76,7 @@ class ExperimentCommandTest {
     void bidirectionalReadingBeatsLeftToRightWithMeanPooling() throws IOException {
         List<String[]> rows = reduced("bidirectional");
         // Measured (reduced: mean pooling, 10 rounds): unidirectional 0.676, bidirectional 0.779; chance is 0.5.
+        // This is the claim early in training only: after 15 rounds (the full run) both are near 0.9, see README.
         double uni = cell(rows, "mean", "unidirectional: accuracy");
         double bi = cell(rows, "mean", "bidirectional: accuracy");
         assertTrue(bi > uni + 0.05, "bidirectional " + bi + " against unidirectional " + uni);
@@ -86,7 +87,8 @@ class ExperimentCommandTest {
         List<String[]> rows = reduced("exploding");
         // Measured (reduced, 4 rounds): unclipped max per-token gradient norm 2.1e8 in round 1 (4.5e15 with a
         // 120,000-character corpus): the gradient explodes. With global clipping the first steps are cut to norm 1,
-        // the raw norm falls to 3.1 by round 4 and the training loss from 3.76 to 3.25.
+        // the raw norm falls to 3.1 by round 4 and the training loss from 3.76 to 3.25. The unclipped run does not
+        // diverge (the lecture's claim that did not reproduce, see README), so that is not asserted.
         assertTrue(cell(rows, "1", "none: max grad norm") > 1e6, "unclipped gradient norm should explode");
         assertTrue(cell(rows, "1", "global: max grad norm") > 100, "the same explosion under global clipping");
         assertTrue(cell(rows, "4", "global: train loss") < cell(rows, "1", "global: train loss") - 0.3,
