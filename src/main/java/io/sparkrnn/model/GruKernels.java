@@ -127,7 +127,7 @@ final class GruKernels {
         final long h = f.rw.size(0);
         final DataType dt = f.w.dataType();
         final ArrayType bp = ArrayType.BP_WORKING_MEM;
-        final long first = tbpttSteps > 0 ? Math.max(0, steps - tbpttSteps) : 0;
+        final long first = StepBlocked.firstBackpropStep(steps, tbpttSteps);
         final boolean tanh = act instanceof ActivationTanH;
 
         INDArray e = StepBlocked.stepBlockedEpsilon(eps, mgr);

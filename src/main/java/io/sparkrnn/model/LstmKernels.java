@@ -107,7 +107,7 @@ final class LstmKernels {
         final long h = f.rw.size(0);
         final DataType dt = f.w.dataType();
         final ArrayType bp = ArrayType.BP_WORKING_MEM;
-        final long first = tbpttSteps > 0 ? Math.max(0, steps - tbpttSteps) : 0;
+        final long first = StepBlocked.firstBackpropStep(steps, tbpttSteps);
 
         INDArray e = StepBlocked.stepBlockedEpsilon(eps, mgr);
         // Gradients w.r.t. the gate pre-activations, same block order as the gates.

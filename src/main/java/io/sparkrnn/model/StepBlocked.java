@@ -158,4 +158,9 @@ final class StepBlocked {
         }
         return true;
     }
+
+    /** The first time step a backward pass reaches: 0, or with truncated BPTT only the last {@code tbpttSteps}. */
+    static long firstBackpropStep(long steps, int tbpttSteps) {
+        return tbpttSteps > 0 ? Math.max(0, steps - tbpttSteps) : 0;
+    }
 }

@@ -90,6 +90,10 @@ class ConfigLoaderTest {
                 "model.bidirectionalMerge=add"));
         assertEquals(true, classify.get(Options.BIDIRECTIONAL));
         assertThrows(ConfigError.class, () -> classify.with(Options.TASK, "lm"));
+        ConfigError engine = assertThrows(ConfigError.class,
+                () -> ConfigLoader.load(null, List.of("task=classify", "train.engine=dl4j")));
+        assertEquals("train.engine", engine.key());
+        assertTrue(engine.getMessage().contains("trains language models only"), engine.getMessage());
     }
 
     @Test

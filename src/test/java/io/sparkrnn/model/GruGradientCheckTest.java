@@ -22,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Finite-difference gradient checks, settings as in DL4J's own LSTMGradientCheckTests. */
 class GruGradientCheckTest {
 
-    private static final double EPS = 1e-6;
-    private static final double MAX_REL_ERROR = 1e-3;
-    private static final double MIN_ABS_ERROR = 1e-8;
+    private static final double EPS = GRADIENT_CHECK_EPS;
+    private static final double MAX_REL_ERROR = GRADIENT_CHECK_MAX_REL_ERROR;
+    private static final double MIN_ABS_ERROR = GRADIENT_CHECK_MIN_ABS_ERROR;
 
     private static DataType savedDefault;
     private static DataType savedFloatDefault;
@@ -42,12 +42,7 @@ class GruGradientCheckTest {
     }
 
     private static boolean check(ComputationGraph g, INDArray x, INDArray y, INDArray fMask, INDArray lMask) {
-        return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
-                .inputs(new INDArray[]{x}).labels(new INDArray[]{y})
-                .inputMask(fMask == null ? null : new INDArray[]{fMask})
-                .labelMask(lMask == null ? null : new INDArray[]{lMask})
-                .epsilon(EPS).maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR)
-                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
+        return checkGradients(g, x, y, fMask, lMask);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.sparkrnn.model;
 
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static io.sparkrnn.model.RecurrentTestSupport.checkGradients;
 import static io.sparkrnn.model.RecurrentTestSupport.mask;
 import static io.sparkrnn.model.RecurrentTestSupport.randomOneHot;
 import static io.sparkrnn.model.RecurrentTestSupport.randomizeParams;
@@ -24,16 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Finite-difference gradient checks (double precision, DL4J's {@link GradientCheckUtil}, settings as in
+ * Finite-difference gradient checks (double precision, DL4J's GradientCheckUtil, settings as in
  * GruGradientCheckTest) of whole models built by {@link GraphFactory}: every cell under every connection mode,
  * bidirectional in both merge modes, and the classifier head with both poolings on masked, variable-length lines.
  * Two layers with embedding size != hidden size, so residual stacks include a projection.
  */
 @ExtendWith(RestoresDefaultDataTypes.class)
 class ModelGradientCheckTest {
-    private static final double EPS = 1e-6;
-    private static final double MAX_REL_ERROR = 1e-3;
-    private static final double MIN_ABS_ERROR = 1e-8;
     private static final int VOCAB = 4, EMBEDDING = 3, HIDDEN = 2, LAYERS = 2, LABELS = 3;
     private static final int BATCH = 3, STEPS = 4;
     /** Trailing padding of different lengths, as the classifier's lines have. */
@@ -80,7 +77,7 @@ class ModelGradientCheckTest {
     @MethodSource("cellsAndConnections")
     void languageModel(CellType cell, Connections connections) {
         ComputationGraph graph = build(spec(cell, connections));
-        assertTrue(check(graph, tokens(21), randomOneHot(DataType.DOUBLE, 22, BATCH, VOCAB, STEPS), null, null));
+        assertTrue(checkGradients(graph, tokens(21), randomOneHot(DataType.DOUBLE, 22, BATCH, VOCAB, STEPS), null, null));
     }
 
     /** The per-step head of a bidirectional stack (the model config rejects it for task = lm, the graph is sound). */
@@ -88,7 +85,7 @@ class ModelGradientCheckTest {
     @MethodSource("bidirectionalCases")
     void bidirectionalStack(CellType cell, Directions merge, Connections connections) {
         ComputationGraph graph = build(spec(cell, connections).withDirections(merge));
-        assertTrue(check(graph, tokens(25), randomOneHot(DataType.DOUBLE, 26, BATCH, VOCAB, STEPS), null, null));
+        assertTrue(checkGradients(graph, tokens(25), randomOneHot(DataType.DOUBLE, 26, BATCH, VOCAB, STEPS), null, null));
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
@@ -100,7 +97,7 @@ class ModelGradientCheckTest {
         for (int i = 0; i < BATCH; i++) {
             labels.putScalar(i, i % LABELS, 1.0);
         }
-        assertTrue(check(graph, tokens(27), labels, mask(DataType.DOUBLE, LINE_MASK), null));
+        assertTrue(checkGradients(graph, tokens(27), labels, mask(DataType.DOUBLE, LINE_MASK), null));
     }
 
     /** What makes the classifier's masks worth having: characters past a line's end change nothing. */
@@ -151,14 +148,5 @@ class ModelGradientCheckTest {
             }
         }
         return x;
-    }
-
-    private static boolean check(ComputationGraph g, INDArray x, INDArray y, INDArray fMask, INDArray lMask) {
-        return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
-                .inputs(new INDArray[]{x}).labels(new INDArray[]{y})
-                .inputMask(fMask == null ? null : new INDArray[]{fMask})
-                .labelMask(lMask == null ? null : new INDArray[]{lMask})
-                .epsilon(EPS).maxRelError(MAX_REL_ERROR).minAbsoluteError(MIN_ABS_ERROR)
-                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
     }
 }

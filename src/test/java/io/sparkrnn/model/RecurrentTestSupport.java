@@ -1,5 +1,6 @@
 package io.sparkrnn.model;
 
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -18,6 +19,9 @@ import java.util.Random;
 
 /** Small networks and data shared by the recurrent layer tests (GRU, LSTM). */
 final class RecurrentTestSupport {
+    static final double GRADIENT_CHECK_EPS = 1e-6;
+    static final double GRADIENT_CHECK_MAX_REL_ERROR = 1e-3;
+    static final double GRADIENT_CHECK_MIN_ABS_ERROR = 1e-8;
 
     private RecurrentTestSupport() {
     }
@@ -89,6 +93,17 @@ final class RecurrentTestSupport {
             }
         }
         return y;
+    }
+
+    /** DL4J's finite-difference check of a one-input, one-output graph, settings as in its LSTMGradientCheckTests. */
+    static boolean checkGradients(ComputationGraph g, INDArray x, INDArray y, INDArray fMask, INDArray lMask) {
+        return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
+                .inputs(new INDArray[]{x}).labels(new INDArray[]{y})
+                .inputMask(fMask == null ? null : new INDArray[]{fMask})
+                .labelMask(lMask == null ? null : new INDArray[]{lMask})
+                .epsilon(GRADIENT_CHECK_EPS).maxRelError(GRADIENT_CHECK_MAX_REL_ERROR)
+                .minAbsoluteError(GRADIENT_CHECK_MIN_ABS_ERROR)
+                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
     }
 
     static INDArray mask(DataType dt, double[][] m) {
