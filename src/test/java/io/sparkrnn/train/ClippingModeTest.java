@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,19 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * perLayer (DL4J's ClipL2PerLayer) limits each layer's part on its own.
  */
 class ClippingModeTest {
-    private static final int V = 9, T = 7, B = 3;
-    private static final MiniBatch BATCH = batch();
-
-    private static MiniBatch batch() {
-        SplittableRandom random = new SplittableRandom(5);
-        int[] inputs = new int[B * T];
-        int[] targets = new int[B * T];
-        for (int i = 0; i < inputs.length; i++) {
-            inputs[i] = random.nextInt(V);
-            targets[i] = random.nextInt(V);
-        }
-        return new MiniBatch(B, T, inputs, targets);
-    }
+    private static final int V = GlobalClippingTest.V, T = GlobalClippingTest.T;
+    private static final MiniBatch BATCH = GlobalClippingTest.batch(5);
 
     private static ReplicaTrainer trainer(Clipping clipping, double limit) {
         ModelSpec spec = new ModelSpec(V, 5, 6, 3, CellType.RNN, Connections.NONE, 0,

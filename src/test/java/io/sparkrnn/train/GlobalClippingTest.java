@@ -20,13 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GlobalClippingTest {
-    private static final int V = 9, T = 7, B = 3;
+    static final int V = 9, T = 7, B = 3;
 
     private static ModelSpec spec(String updater, double lr) {
         return new ModelSpec(V, 5, 6, 3, CellType.LSTM, Connections.DENSE, 0, new UpdaterSpec(updater, lr, 0), 3);
     }
 
-    private static MiniBatch batch(long seed) {
+    /** Random tokens and targets of B windows of T: a batch whose gradient is far from zero. */
+    static MiniBatch batch(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int[] inputs = new int[B * T];
         int[] targets = new int[B * T];
