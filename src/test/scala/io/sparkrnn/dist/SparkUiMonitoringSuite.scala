@@ -272,13 +272,15 @@ object SparkUiMonitoringSuite {
 
 /** The metrics.jsonl field list of the README: the first column of the table under "### metrics.jsonl". */
 object MetricsDocs {
-  private val Row = """^\|\s*`([^`]+)`\s*\|.*""".r
+  private val Row = """^\|\s*`([^`]+)`\s*\|(.*)""".r
+  private val ClassifyOnly = "`task = classify` only"
 
+  /** The fields a language model's rows have: every documented field but those marked classify-only. */
   def fields(readme: Path): Seq[String] = {
     val lines = Files.readAllLines(readme).asScala
     val start = lines.indexWhere(_.startsWith("### metrics.jsonl"))
     require(start >= 0, s"$readme has no '### metrics.jsonl' section")
     val section = lines.drop(start + 1).takeWhile(!_.startsWith("#"))
-    section.collect { case Row(name) => name }.toSeq
+    section.collect { case Row(name, description) if !description.trim.startsWith(ClassifyOnly) => name }.toSeq
   }
 }
