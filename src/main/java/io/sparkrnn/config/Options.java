@@ -81,7 +81,7 @@ public final class Options {
             .allowing("a finite number", Double::isFinite);
     public static final ConfigOption<String> POOLING = Rules.oneOf(of("model.pooling", STRING, "last",
             "task = classify: how the encoder's outputs over a line become one vector for the label softmax: last "
-                    + "(output at the line's last character) or mean (average over its characters)."), "last", "mean");
+                    + "(output at the line's last character; bidirectional: at its last and its first) or mean (average over its characters)."), "last", "mean");
 
     // ---- local training (one replica)
     public static final ConfigOption<Integer> BATCH_SIZE = Rules.atLeast(of("train.batchSize", INT, 32,

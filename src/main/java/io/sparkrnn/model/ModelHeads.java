@@ -2,7 +2,9 @@ package io.sparkrnn.model;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -28,8 +30,13 @@ final class ModelHeads {
                         .dataFormat(RNNFormat.NCW).nIn(nIn), encoderOutput);
                 return;
             case LAST:
-                // The mask of the network input tells which step is each line's last character.
-                builder.addVertex(LayerWiring.POOLED, new LastTimeStepVertex(LayerWiring.INPUT), encoderOutput);
+                if (spec.directions().bidirectional()) {
+                    addBothEnds(builder, encoderOutput);
+                    nIn *= 2;
+                } else {
+                    // The mask of the network input tells which step is each line's last character.
+                    builder.addVertex(LayerWiring.POOLED, new LastTimeStepVertex(LayerWiring.INPUT), encoderOutput);
+                }
                 break;
             case MEAN:
                 // GlobalPoolingLayer reads the feature mask propagated through the encoder: padding is not averaged.
@@ -41,6 +48,22 @@ final class ModelHeads {
         }
         addSoftmax(builder, spec, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(nIn),
                 LayerWiring.POOLED);
+    }
+
+    /**
+     * Last-step pooling of a bidirectional encoder: the backward direction has read the whole line at the line's
+     * FIRST step and only its last character at the last step, so the head sees both ends (each step's features
+     * of both directions), not just the last step, where the backward half would know one character.
+     */
+    private static void addBothEnds(GraphBuilder builder, String encoderOutput) {
+        String lastStep = LayerWiring.POOLED + "_last";
+        String reversed = LayerWiring.POOLED + "_reversed";
+        String firstStep = LayerWiring.POOLED + "_first";
+        builder.addVertex(lastStep, new LastTimeStepVertex(LayerWiring.INPUT), encoderOutput);
+        // Reverses each line's characters in place, padding staying at the end: its last step is the first one.
+        builder.addVertex(reversed, new ReverseTimeSeriesVertex(LayerWiring.INPUT), encoderOutput);
+        builder.addVertex(firstStep, new LastTimeStepVertex(LayerWiring.INPUT), reversed);
+        builder.addVertex(LayerWiring.POOLED, new MergeVertex(), lastStep, firstStep);
     }
 
     private static void addSoftmax(GraphBuilder builder, ModelSpec spec, BaseOutputLayer.Builder<?> output,

@@ -69,6 +69,7 @@ class ModelGradientCheckTest {
         for (CellType cell : CellType.values()) {
             cases.add(Arguments.of(cell, Pooling.LAST, Directions.FORWARD));
             cases.add(Arguments.of(cell, Pooling.MEAN, Directions.CONCAT));
+            cases.add(Arguments.of(cell, Pooling.LAST, Directions.ADD)); // both ends of the line: a reversal vertex
         }
         return cases.stream();
     }
