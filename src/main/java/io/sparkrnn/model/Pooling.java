@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum Pooling {
     /** No pooling: a softmax over the vocabulary at every time step. */
     NONE,
-    /** The encoder's output at each sequence's last unmasked step. */
+    /** The encoder's output at each sequence's last unmasked step; a bidirectional one's at its first step too. */
     LAST,
     /** The mean of the encoder's outputs over each sequence's unmasked steps. */
     MEAN;
