@@ -1,7 +1,9 @@
 package io.sparkrnn.data;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * One replica's training windows, packed into a single array: one object per Spark partition keeps the
@@ -44,5 +46,14 @@ public final class WindowShard implements Serializable {
 
     public int token(int window, int position) {
         return tokens[window * windowLength + position];
+    }
+
+    /** The window indices in order, in chunks of at most {@code batchSize}: how evaluation walks a shard. */
+    public List<int[]> inOrderBatches(int batchSize) {
+        List<int[]> batches = new ArrayList<>();
+        for (int start = 0; start < size(); start += batchSize) {
+            batches.add(IntStream.range(start, Math.min(start + batchSize, size())).toArray());
+        }
+        return batches;
     }
 }

@@ -12,8 +12,8 @@ import io.sparkrnn.train.StepStats;
 import io.sparkrnn.train.Validation;
 import org.apache.spark.api.java.JavaSparkContext;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** task = lm: windows of plain text, each character predicting the next. */
 final class LanguageModelTask implements RunTask {
@@ -43,14 +43,7 @@ final class LanguageModelTask implements RunTask {
 
     /** The shard's windows in order, in minibatches of at most {@code batchSize}. */
     static List<MiniBatch> batches(WindowShard shard, int batchSize) {
-        List<MiniBatch> batches = new ArrayList<>();
-        for (int start = 0; start < shard.size(); start += batchSize) {
-            int[] indices = new int[Math.min(batchSize, shard.size() - start)];
-            for (int i = 0; i < indices.length; i++) {
-                indices[i] = start + i;
-            }
-            batches.add(MiniBatch.fromWindows(shard, indices));
-        }
-        return batches;
+        return shard.inOrderBatches(batchSize).stream().map(indices -> MiniBatch.fromWindows(shard, indices))
+                .collect(Collectors.toList());
     }
 }

@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
-import java.util.stream.IntStream;
 
 /** Summed cross-entropy of a network on minibatches, in inference mode (no dropout); for a classifier also its confusion counts. */
 public final class Evaluator {
@@ -28,8 +27,7 @@ public final class Evaluator {
     public static Validation classify(ComputationGraph graph, WindowShard shard, int batchSize, int labels) {
         double loss = 0;
         Confusion confusion = new Confusion(labels);
-        for (int start = 0; start < shard.size(); start += batchSize) {
-            int[] examples = IntStream.range(start, Math.min(start + batchSize, shard.size())).toArray();
+        for (int[] examples : shard.inOrderBatches(batchSize)) {
             MultiDataSet data = BatchTensors.classification(shard, examples, labels);
             loss += graph.score(data, false) * examples.length;
             INDArray predicted = graph.output(false, data.getFeatures(), data.getFeaturesMaskArrays())[0].argMax(1);
