@@ -126,6 +126,18 @@ public final class Options {
             "Outer momentum of master.outer = nesterov."), true);
     public static final ConfigOption<Double> MAX_UPDATE_NORM = Rules.positive(of("master.maxUpdateNorm", DOUBLE, 1.0e6,
             "Global L2 norm limit of the averaged update u before it is applied."));
+    public static final ConfigOption<String> OPTIMIZER_STATE = Rules.oneOf(of("master.optimizerState", STRING, "average",
+            "The replicas' optimizer moments (Adam's m and v): average (every round each replica sends its moments "
+                    + "with its update and starts the next round from their average) or local (each replica keeps its "
+                    + "own on its executor, as in DiLoCo; they are averaged only in checkpoint rounds, so that a "
+                    + "checkpoint resumes exactly). See docs/SCALING.md."), "average", "local");
+    public static final ConfigOption<String> DELTA_PRECISION = Rules.oneOf(of("master.deltaPrecision", STRING, "float32",
+            "Number format of the parameter updates the replicas send for averaging: float32 (4 bytes per "
+                    + "parameter, exact), bfloat16 or float16 (2 bytes, rounded to nearest even; summed in float32)."),
+            "float32", "bfloat16", "float16");
+    public static final ConfigOption<Integer> AGGREGATION_SLICES = Rules.atLeast(of("master.aggregationSlices", INT, 0,
+            "Contiguous slices the replicas' updates are cut into for the shuffle that sums them: one reduce task per "
+                    + "slice. 0 = automatic: one per replica, at most 200 and none under 65,536 values."), 0);
 
     // ---- evaluation
     public static final ConfigOption<Integer> EVAL_EVERY = Rules.atLeast(of("eval.everyRounds", INT, 5,
