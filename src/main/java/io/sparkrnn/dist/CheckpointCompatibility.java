@@ -26,7 +26,8 @@ final class CheckpointCompatibility {
     /** Keys that decide the layout of the optimizer states a resume restores. */
     static final List<ConfigOption<?>> OPTIMIZER_STATE = List.of(Options.UPDATER, Options.OUTER);
     /** Keys that may change between a run and its resume without changing what is trained. */
-    private static final List<String> FREE = List.of("run.id", "train.rounds", "checkpoint.", "eval.", "sample.", "log.");
+    private static final List<String> FREE = List.of("run.id", "train.rounds", "checkpoint.", "eval.", "sample.", "log.",
+            "master.aggregationSlices");
     private static final int SHOWN_CHARACTERS = 12;
 
     private CheckpointCompatibility() { }

@@ -50,7 +50,7 @@ final class Dl4jEngine {
             state.completeRound(graph.getUpdater().getStateViewArray() == null ? state.updaterState()
                     : graph.getUpdater().getStateViewArray().dup(), settings.localSteps);
         }
-        return new RoundOutcome(state.round(), sum, Double.NaN, Double.NaN, phases, spec.updater().learningRate());
+        return new RoundOutcome(state.round(), sum, Double.NaN, Double.NaN, phases, spec.updater().learningRate(), 0);
     }
 
     /** Trains {@code graph} in place for {@code rounds} rounds of K steps per replica. */

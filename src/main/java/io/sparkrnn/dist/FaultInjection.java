@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       first local step on its first attempt, so that a test can kill its executor JVM while it runs;</li>
  *   <li>{@code non-finite:ROUND:PARTITION:TIMES} - the replica reports a non-finite loss in its first TIMES
  *       executions of that round; PARTITION {@code *} means every partition.</li>
+ *   <li>{@code fail-aggregation:ROUND:SLICE:0} - the aggregation task of that round and slice throws on its first
+ *       attempt, after it has added the round's statistics to the accumulators (slice 0 adds them);</li>
+ *   <li>{@code forget-moments:ROUND:PARTITION:0} - with {@code master.optimizerState = local}, the replica of that
+ *       round and partition finds no moments of its own on its executor, as when Spark runs it on another one.</li>
  * </ul>
  */
 public final class FaultInjection {
@@ -43,12 +47,8 @@ public final class FaultInjection {
 
     /** Throws the injected task failure, or sleeps the injected pause, for this round, partition and local step. */
     static void beforeStep(int round, int partition, int step) {
-        TaskContext task = TaskContext.get();
-        // A lost executor can take cached windows with it: Spark then reruns the task in a new stage attempt,
-        // whose task attempt numbers start at 0 again. Only the very first execution is faulty.
-        boolean firstAttempt = task != null && task.attemptNumber() == 0 && task.stageAttemptNumber() == 0;
         for (Fault f : FAULTS) {
-            if (!firstAttempt || !f.matches(round, partition)) {
+            if (!firstAttempt() || !f.matches(round, partition)) {
                 continue;
             }
             if (f.kind == Kind.FAIL_TASK && f.count == step) {
@@ -59,6 +59,30 @@ public final class FaultInjection {
                 pause(f.count);
             }
         }
+    }
+
+    /** Throws the injected failure of this round's aggregation task for {@code slice} on its first attempt. */
+    static void afterAggregation(int round, int slice) {
+        for (Fault f : FAULTS) {
+            if (f.kind == Kind.FAIL_AGGREGATION && f.matches(round, slice) && firstAttempt()) {
+                throw new IllegalStateException("injected test fault: aggregation task of round " + round + ", slice "
+                        + slice + " dies after adding to the accumulators");
+            }
+        }
+    }
+
+    /** True if the replica of this round and partition must act as if its executor held none of its moments. */
+    static boolean forgetsMoments(int round, int partition) {
+        return FAULTS.stream().anyMatch(f -> f.kind == Kind.FORGET_MOMENTS && f.matches(round, partition));
+    }
+
+    /**
+     * A lost executor can take cached windows with it: Spark then reruns the task in a new stage attempt, whose task
+     * attempt numbers start at 0 again. Only the very first execution is faulty.
+     */
+    private static boolean firstAttempt() {
+        TaskContext task = TaskContext.get();
+        return task != null && task.attemptNumber() == 0 && task.stageAttemptNumber() == 0;
     }
 
     private static void pause(long millis) {
@@ -90,7 +114,8 @@ public final class FaultInjection {
             Kind kind = p.length == 4 ? Kind.named(p[0]) : null;
             if (kind == null) {
                 throw new IllegalArgumentException("fault '" + entry + "' is not fail-task:ROUND:PARTITION:STEP, "
-                        + "pause-task:ROUND:PARTITION:MILLIS or non-finite:ROUND:PARTITION|*:TIMES");
+                        + "pause-task:ROUND:PARTITION:MILLIS, non-finite:ROUND:PARTITION|*:TIMES, "
+                        + "fail-aggregation:ROUND:SLICE:0 or forget-moments:ROUND:PARTITION:0");
             }
             faults.add(new Fault(kind, Integer.parseInt(p[1]),
                     p[2].equals("*") ? -1 : Integer.parseInt(p[2]), Integer.parseInt(p[3])));
@@ -99,9 +124,9 @@ public final class FaultInjection {
     }
 
     private enum Kind {
-        FAIL_TASK, PAUSE_TASK, NON_FINITE;
+        FAIL_TASK, PAUSE_TASK, NON_FINITE, FAIL_AGGREGATION, FORGET_MOMENTS;
 
-        /** The kind spelled as in a spec (fail-task, pause-task, non-finite), or null. */
+        /** The kind spelled as in a spec (fail-task, non-finite, forget-moments...), or null. */
         static Kind named(String name) {
             for (Kind k : values()) {
                 if (k.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(name)) {

@@ -2,7 +2,6 @@ package io.sparkrnn.dist;
 
 import io.sparkrnn.data.WindowShard;
 import io.sparkrnn.metrics.ReplicaAccumulators;
-import io.sparkrnn.metrics.RoundMonitor;
 import io.sparkrnn.model.ModelSpec;
 import io.sparkrnn.train.GlobalNormClipper;
 import org.apache.spark.api.java.JavaRDD;
@@ -15,10 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One round of parameter averaging over Spark primitives, in the manner of MLlib's runMiniBatchSGD:
- * broadcast the state, let every partition's task train a replica, fold the results in partition order,
- * average, clip the average by its global norm, apply it with the outer optimizer, destroy the broadcast.
+ * broadcast the state, let every partition's task train a replica, sum the results slice by slice through the
+ * shuffle in replica order ({@link SlicedAggregation}), average, clip the average by its global norm, apply it with
+ * the outer optimizer, destroy the broadcast and the shuffle. Where each replica's optimizer moments live between
+ * rounds is the {@link MomentsPolicy}'s business.
  */
-public final class ParameterAveragingMaster {
+public final class ParameterAveragingMaster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingMaster.class);
 
     private final JavaSparkContext sc;
@@ -27,17 +28,21 @@ public final class ParameterAveragingMaster {
     private final TrainSettings settings;
     private final OuterOptimizer outer;
     private final double maxUpdateNorm;
+    private final MomentsPolicy moments;
     private final ReplicaAccumulators accumulators;
+    private final SlicedAggregation aggregation;
 
     ParameterAveragingMaster(JavaSparkContext sc, RunTask task, ModelSpec spec, TrainSettings settings,
-                             OuterOptimizer outer, double maxUpdateNorm) {
+                             OuterOptimizer outer, double maxUpdateNorm, AggregationPlan plan, MomentsPolicy moments) {
         this.sc = sc;
         this.task = task;
         this.spec = spec;
         this.settings = settings;
         this.outer = outer;
         this.maxUpdateNorm = maxUpdateNorm;
+        this.moments = moments;
         this.accumulators = ReplicaAccumulators.register(sc.sc());
+        this.aggregation = new SlicedAggregation(sc, plan, accumulators, settings.localSteps);
     }
 
     /**
@@ -48,11 +53,19 @@ public final class ParameterAveragingMaster {
     RoundOutcome runRound(MasterState state, JavaRDD<WindowShard> shards, double learningRate) {
         PhaseTimes phases = new PhaseTimes();
         int round = state.round() + 1;
-        Broadcast<RoundInput> input = phases.time("broadcast", () -> sc.broadcast(new RoundInput(round, state.steps(),
-                state.params().toFloatVector(), RoundInput.floats(state.updaterState()), learningRate)));
+        RoundInput roundInput = phases.time("broadcast", () -> new RoundInput(round, state.steps(),
+                state.params().toFloatVector(), moments.broadcastMoments(state), learningRate));
+        Broadcast<RoundInput> input = phases.time("broadcast", () -> sc.broadcast(roundInput));
         accumulators.reset();
-        ReplicaResult sum = trainReplicas(shards, new ReplicaTask(input, task, spec, settings, accumulators), phases);
-        phases.time("cleanup", () -> input.destroy());
+        SlicedAggregation.Round replicas = aggregation.round(shards,
+                new ReplicaTask(input, moments.forRound(round), task, spec, settings), round);
+        phases.time("replica compute", replicas::train);
+        ReplicaResult sum = phases.time("aggregation", replicas::sum);
+        phases.time("cleanup", () -> {
+            input.destroy();
+            replicas.clean();
+        });
+        long broadcastBytes = 4L * (roundInput.params.length + roundInput.updaterState.length);
 
         if (sum.replicas > 0 && !allFinite(sum.deltaSum)) {
             LOG.warn("round {}: the sum of {} replica updates overflowed; treating the round as non-finite", round, sum.replicas);
@@ -62,10 +75,10 @@ public final class ParameterAveragingMaster {
         if (sum.replicas == 0) {
             LOG.warn("round {}: no replica returned a finite update ({} non-finite) at learning rate {}; parameters unchanged",
                     round, sum.nonFiniteReplicas, learningRate);
-            return new RoundOutcome(round, sum, Double.NaN, 0, phases, learningRate);
+            return new RoundOutcome(round, sum, Double.NaN, 0, phases, learningRate, broadcastBytes);
         }
         double[] norms = phases.time("master update", () -> applyAverage(state, sum));
-        return new RoundOutcome(round, sum, norms[0], norms[1], phases, learningRate);
+        return new RoundOutcome(round, sum, norms[0], norms[1], phases, learningRate, broadcastBytes);
     }
 
     private static boolean allFinite(float[] values) {
@@ -77,30 +90,22 @@ public final class ParameterAveragingMaster {
         return true;
     }
 
-    /**
-     * The replica job. Its results are folded on the driver as they arrive, on Spark's scheduler thread while
-     * the job still runs: that time is reported as "aggregation" and taken out of the job's wall time, so that
-     * the phases still add up to the round.
-     */
-    private ReplicaResult trainReplicas(JavaRDD<WindowShard> shards, ReplicaTask task, PhaseTimes phases) {
-        PhaseTimes folding = new PhaseTimes();
-        ReplicaResult sum = phases.time("replica compute", () -> RoundMonitor.replicaPhase(sc, () ->
-                InOrderAggregation.aggregate(shards, task, ReplicaResult.empty(),
-                        (folded, next) -> folding.time("aggregation", () -> folded.add(next)))));
-        double aggregation = folding.seconds("aggregation");
-        phases.add("replica compute", -aggregation);
-        phases.add("aggregation", aggregation);
-        return sum;
-    }
-
     /** @return the averaged update's norm before and after the master's clip */
     private double[] applyAverage(MasterState state, ReplicaResult sum) {
         INDArray u = Nd4j.createFromArray(sum.deltaSum).divi(sum.replicas);
         GlobalNormClipper.ClipResult clip = GlobalNormClipper.clip(u, maxUpdateNorm);
         outer.apply(state.params(), u);
-        INDArray averagedState = sum.updaterStateSum.length == 0 ? state.updaterState()
+        boolean shipped = sum.updaterStateSum != null;
+        INDArray averagedState = !shipped || sum.updaterStateSum.length == 0 ? state.updaterState()
                 : Nd4j.createFromArray(sum.updaterStateSum).divi(sum.replicas);
         state.completeRound(averagedState, settings.localSteps);
+        moments.afterRound(state, shipped);
         return new double[] {clip.norm(), clip.norm() * clip.scale()};
+    }
+
+    /** Releases what lives across rounds (the shared moments of master.optimizerState = local). */
+    @Override
+    public void close() {
+        moments.close();
     }
 }

@@ -24,6 +24,8 @@ final class ReplicaResult implements Serializable {
     int nonFiniteReplicas;
     double maxEpoch;
     double computeSeconds;
+    /** Replicas that started from the last synchronised moments because their own were not on their executor. */
+    int momentFallbacks;
 
     static ReplicaResult empty() { return new ReplicaResult(); }
 
@@ -37,6 +39,15 @@ final class ReplicaResult implements Serializable {
     ReplicaResult add(ReplicaResult other) {
         deltaSum = addInto(deltaSum, other.deltaSum);
         updaterStateSum = addInto(updaterStateSum, other.updaterStateSum);
+        return addStatistics(other);
+    }
+
+    /** A copy of everything but the arrays: what travels with a replica's first slice. */
+    ReplicaResult statistics() {
+        return new ReplicaResult().addStatistics(this);
+    }
+
+    private ReplicaResult addStatistics(ReplicaResult other) {
         lossSum += other.lossSum;
         tokens += other.tokens;
         examples += other.examples;
@@ -48,6 +59,7 @@ final class ReplicaResult implements Serializable {
         nonFiniteReplicas += other.nonFiniteReplicas;
         maxEpoch = Math.max(maxEpoch, other.maxEpoch);
         computeSeconds = Math.max(computeSeconds, other.computeSeconds);
+        momentFallbacks += other.momentFallbacks;
         return this;
     }
 

@@ -3,7 +3,6 @@ package io.sparkrnn.dist;
 import io.sparkrnn.data.Hashing;
 import io.sparkrnn.data.MinibatchSchedule;
 import io.sparkrnn.data.WindowShard;
-import io.sparkrnn.metrics.ReplicaAccumulators;
 import io.sparkrnn.model.ModelSpec;
 import io.sparkrnn.train.ReplicaTrainer;
 import io.sparkrnn.train.StepStats;
@@ -19,11 +18,11 @@ import org.slf4j.LoggerFactory;
 import java.util.Iterator;
 
 /**
- * One replica's part of a round: load the broadcast parameters and optimizer state, take K local steps on
- * this partition's next minibatches, return the parameter delta and statistics. Everything it draws is seeded
- * by (seed, partition, step), so a retried task returns exactly what the first attempt would have. It adds its
- * totals to the round's accumulators once, at the end, from inside the replica job (an action), so that Spark
- * counts a retried task's accumulator updates once too.
+ * One replica's part of a round: load the broadcast parameters and its optimizer moments ({@link ReplicaMoments}),
+ * take K local steps on this partition's next minibatches, return the parameter delta, the moments when the round
+ * averages them, and statistics. Everything it draws is seeded by (seed, partition, step), so a retried task returns
+ * exactly what the first attempt would have. Its statistics reach the accumulators through the aggregation
+ * ({@link SliceSum}), where Spark counts them once.
  */
 final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult> {
     private static final long serialVersionUID = 1L;
@@ -31,18 +30,18 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaTask.class);
 
     private final Broadcast<RoundInput> input;
+    private final ReplicaMoments moments;
     private final RunTask task;
     private final ModelSpec spec;
     private final TrainSettings settings;
-    private final ReplicaAccumulators accumulators;
 
-    ReplicaTask(Broadcast<RoundInput> input, RunTask task, ModelSpec spec, TrainSettings settings,
-                ReplicaAccumulators accumulators) {
+    ReplicaTask(Broadcast<RoundInput> input, ReplicaMoments moments, RunTask task, ModelSpec spec,
+                TrainSettings settings) {
         this.input = input;
+        this.moments = moments;
         this.task = task;
         this.spec = spec;
         this.settings = settings;
-        this.accumulators = accumulators;
     }
 
     @Override
@@ -58,9 +57,7 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
                 SparkEnv.get().executorId(), ProcessHandle.current().pid(), TaskDevice.describe(device));
         ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength, device);
         try {
-            ReplicaResult result = train(trainer, shard, round, partition);
-            result.reportTo(accumulators, settings.localSteps);
-            return result;
+            return train(trainer, shard, round, partition);
         } finally {
             ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength, device);
         }
@@ -69,7 +66,8 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
     private ReplicaResult train(ReplicaTrainer trainer, WindowShard shard, RoundInput round, int partition) {
         long started = System.nanoTime();
         INDArray initial = Nd4j.createFromArray(round.params);
-        trainer.load(initial, round.updaterState.length == 0 ? null : Nd4j.createFromArray(round.updaterState),
+        ReplicaMoments.Start start = moments.start(partition, round);
+        trainer.load(initial, start.moments().length == 0 ? null : Nd4j.createFromArray(start.moments()),
                 round.firstStep);
         trainer.setLearningRate(round.learningRate);
         Nd4j.getRandom().setSeed(Hashing.derive(settings.seed ^ DROPOUT_STREAM, round.round, partition));
@@ -83,7 +81,7 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
             int[] windows = schedule.windowsOf(step);
             StepStats stats = task.step(trainer, shard, windows);
             if (!stats.finite() || injectedNonFinite) {
-                return ReplicaResult.nonFinite();
+                return nonFinite(partition, round, start);
             }
             result.lossSum += stats.lossSum();
             result.tokens += stats.tokens();
@@ -95,13 +93,23 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
         }
         INDArray delta = trainer.params().sub(initial);
         if (!Double.isFinite(delta.norm2Number().doubleValue())) {
-            return ReplicaResult.nonFinite();
+            return nonFinite(partition, round, start);
         }
         result.deltaSum = delta.toFloatVector();
-        result.updaterStateSum = RoundInput.floats(trainer.updaterState());
+        float[] trained = RoundInput.floats(trainer.updaterState());
+        moments.keep(partition, round.round, trained);
+        result.updaterStateSum = moments.shipped() ? trained : null;
+        result.momentFallbacks = start.fallback() ? 1 : 0;
         result.replicas = 1;
         result.maxEpoch = schedule.epochAt(round.firstStep + settings.localSteps);
         result.computeSeconds = (System.nanoTime() - started) / 1e9;
+        return result;
+    }
+
+    private ReplicaResult nonFinite(int partition, RoundInput round, ReplicaMoments.Start start) {
+        moments.keep(partition, round.round, start.moments());
+        ReplicaResult result = ReplicaResult.nonFinite();
+        result.momentFallbacks = start.fallback() ? 1 : 0;
         return result;
     }
 }

@@ -20,9 +20,13 @@ public final class RoundOutcome {
     public final PhaseTimes phases;
     /** The replicas' learning rate in this round (lower than configured after non-finite retries). */
     public final double learningRate;
+    /** Replicas that started from the last averaged moments because their own were not on their executor. */
+    public final int momentFallbacks;
+    /** Parameters and moments in the round's broadcast, 4 bytes each. */
+    public final long broadcastBytes;
 
     RoundOutcome(int round, ReplicaResult sum, double updateNorm, double appliedUpdateNorm, PhaseTimes phases,
-                 double learningRate) {
+                 double learningRate, long broadcastBytes) {
         this.round = round;
         this.trainLoss = sum.tokens == 0 ? Double.NaN : sum.lossSum / sum.tokens;
         this.tokens = sum.tokens;
@@ -38,5 +42,7 @@ public final class RoundOutcome {
         this.replicaComputeSeconds = sum.computeSeconds;
         this.phases = phases;
         this.learningRate = learningRate;
+        this.momentFallbacks = sum.momentFallbacks;
+        this.broadcastBytes = broadcastBytes;
     }
 }

@@ -3,7 +3,7 @@ package io.sparkrnn.dist;
 import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.metrics.MetricsRow;
-import io.sparkrnn.metrics.TaskFacts;
+import io.sparkrnn.metrics.RoundFacts;
 import io.sparkrnn.train.LossSum;
 import io.sparkrnn.train.Validation;
 
@@ -25,7 +25,7 @@ final class RoundRows {
      * @param tasks the round's task facts from the Spark listener
      */
     static MetricsRow of(RunConfig config, RoundOutcome outcome, Validation validation, long unknownCharacters,
-                         TaskFacts tasks) {
+                         RoundFacts tasks) {
         double seconds = outcome.phases.total();
         LossSum loss = validation == null ? null : validation.loss();
         MetricsRow row = new MetricsRow()
@@ -46,12 +46,16 @@ final class RoundRows {
                 .put("learningRate", outcome.learningRate)
                 .put("replicas", outcome.replicas)
                 .put("nonFiniteReplicas", outcome.nonFiniteReplicas)
+                .put("momentFallbacks", outcome.momentFallbacks)
                 .put("unknownCharacters", unknownCharacters)
                 .put("seconds", seconds)
                 .put("tokensPerSecond", outcome.tokens / seconds)
                 .put("replicaComputeSeconds", outcome.replicaComputeSeconds)
+                .put("broadcastBytes", outcome.broadcastBytes)
+                .put("driverResultBytes", tasks.driverResultBytes())
                 .put("phases", allPhases(outcome.phases))
-                .put("tasks", tasks.asMap());
+                .put("tasks", tasks.replicas().asMap())
+                .put("aggregation", tasks.aggregation().asMap());
         if ("classify".equals(config.get(Options.TASK))) {
             row.put("valAccuracy", validation == null ? Double.NaN : validation.accuracy())
                     .put("valMacroF1", validation == null ? Double.NaN : validation.macroF1());

@@ -1,5 +1,6 @@
 package io.sparkrnn.dist;
 
+import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.data.Labels;
 import io.sparkrnn.data.Vocabulary;
@@ -86,6 +87,13 @@ final class StartingPoint {
                 checkpointUri, "The optimizer states in the checkpoint only fit the optimizers that wrote them; "
                         + "resume with them, or start a new run.id with --init-from " + checkpointUri);
         List<String> changed = CheckpointCompatibility.changedSettings(snapshot.config(), config);
+        if ("local".equals(config.get(Options.OPTIMIZER_STATE))
+                && !snapshot.config().get(Options.CHECKPOINT_EVERY).equals(config.get(Options.CHECKPOINT_EVERY))) {
+            // With local moments the checkpoint rounds are the rounds that average them: part of the training.
+            changed.add(Options.CHECKPOINT_EVERY.key() + ": " + snapshot.config().get(Options.CHECKPOINT_EVERY) + " -> "
+                    + config.get(Options.CHECKPOINT_EVERY) + " (with master.optimizerState = local it decides when "
+                    + "the moments are averaged)");
+        }
         if (!changed.isEmpty()) {
             warnings.add("resuming with changed settings (" + String.join(", ", changed) + "): training continues, "
                     + "but not exactly as the uninterrupted run would have");

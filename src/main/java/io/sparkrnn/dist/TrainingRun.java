@@ -194,16 +194,18 @@ public final class TrainingRun {
             initialisation.accept(graph);
         }
         MasterState state = start.restoreInto(graph);
+        AggregationPlan plan = AggregationPlan.of(config, replicas, state.params().length(), state.updaterState().length());
+        if (!Dl4jEngine.selected(config)) {
+            ScaleCheck.require(plan, ScaleCheck.Environment.of(sc));
+        }
         MetricsJournal journal = MetricsJournal.open(store.runUri(), sc.hadoopConfiguration(), state.round(),
                 policy().filePermission());
-        return new Session(store, start, corpus, replicas, spec, graph, state, start.outerOptimizer(config), journal);
+        return new Session(store, start, corpus, replicas, spec, graph, state, start.outerOptimizer(config), journal, plan);
     }
 
     /** The round loop; returns the last checkpoint written (or resumed from). */
     private String trainRounds(Session run, RunLock lock, RoundMonitor monitor) {
         TrainSettings settings = TrainSettings.from(config, deviceBinder);
-        NonFiniteRetries master = new NonFiniteRetries(new ParameterAveragingMaster(sc, task, run.spec, settings, run.outer,
-                config.get(Options.MAX_UPDATE_NORM)), config);
         DistributedEvaluator evaluator = new DistributedEvaluator(sc, task, run.spec, settings);
         int rounds = config.get(Options.ROUNDS);
         RoundTrigger evaluation = new RoundTrigger(config.get(Options.EVAL_EVERY), rounds);
@@ -212,28 +214,33 @@ public final class TrainingRun {
         String lastCheckpoint = run.start.resumedCheckpoint();
         long started = System.nanoTime();
         int firstRound = run.state.round() + 1;
-        while (run.state.round() < rounds) {
-            int round = run.state.round() + 1;
-            heartbeat(lock);
-            monitor.beginRound(round, rounds, run.journal.last().orElse(null));
-            RoundOutcome outcome = Dl4jEngine.selected(config)
-                    ? Dl4jEngine.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
-                    : master.runRound(run.state, run.corpus.train());
-            Validation validation = evaluation.firesAt(outcome.round)
-                    ? outcome.phases.time("evaluation", () -> evaluator.evaluate(run.corpus.validation(), run.state.params()))
-                    : null;
-            if (validation != null) {
-                run.state.recordValidationLoss(validation.loss().meanLoss());
+        // Local optimizer moments are averaged in the checkpoint rounds, so that a checkpoint resumes exactly.
+        try (ParameterAveragingMaster averaging = new ParameterAveragingMaster(sc, task, run.spec, settings, run.outer,
+                config.get(Options.MAX_UPDATE_NORM), run.plan, MomentsPolicy.from(config, sc, checkpoint, run.state))) {
+            NonFiniteRetries master = new NonFiniteRetries(averaging, config);
+            while (run.state.round() < rounds) {
+                int round = run.state.round() + 1;
+                heartbeat(lock);
+                monitor.beginRound(round, rounds, run.journal.last().orElse(null));
+                RoundOutcome outcome = Dl4jEngine.selected(config)
+                        ? Dl4jEngine.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
+                        : master.runRound(run.state, run.corpus.train());
+                Validation validation = evaluation.firesAt(outcome.round)
+                        ? outcome.phases.time("evaluation", () -> evaluator.evaluate(run.corpus.validation(), run.state.params()))
+                        : null;
+                if (validation != null) {
+                    run.state.recordValidationLoss(validation.loss().meanLoss());
+                }
+                if (checkpoint.firesAt(outcome.round)) {
+                    lastCheckpoint = outcome.phases.time("checkpoint", () -> save(run, validation));
+                }
+                MetricsRow row = RoundRows.of(config, outcome, validation, run.corpus.unknownCharacters(),
+                        monitor.endRound(round));
+                record(run, row);
+                double elapsed = (System.nanoTime() - started) / 1e9;
+                int done = outcome.round - firstRound + 1;
+                progress.round(row, rounds, elapsed / done * (rounds - outcome.round));
             }
-            if (checkpoint.firesAt(outcome.round)) {
-                lastCheckpoint = outcome.phases.time("checkpoint", () -> save(run, validation));
-            }
-            MetricsRow row = RoundRows.of(config, outcome, validation, run.corpus.unknownCharacters(),
-                    monitor.endRound(round));
-            record(run, row);
-            double elapsed = (System.nanoTime() - started) / 1e9;
-            int done = outcome.round - firstRound + 1;
-            progress.round(row, rounds, elapsed / done * (rounds - outcome.round));
         }
         return lastCheckpoint;
     }
@@ -292,6 +299,9 @@ public final class TrainingRun {
                         + "%d replicas, %d steps of %d per round",
                 run.corpus.vocabulary().size(), run.corpus.trainWindows(), run.corpus.validationWindows(),
                 examples, run.replicas, config.get(Options.AVERAGING_FREQUENCY), config.get(Options.BATCH_SIZE)));
+        if (!Dl4jEngine.selected(config)) {
+            progress.info(run.plan.describe());
+        }
         if (run.corpus.unknownCharacters() > 0) {
             // Printed in quiet mode too: a pipeline's log should show that the model cannot see part of its corpus.
             progress.summary(String.format(Locale.ROOT, "unknown characters: %,d corpus characters are not in the "
@@ -315,9 +325,11 @@ public final class TrainingRun {
         final MasterState state;
         final OuterOptimizer outer;
         final MetricsJournal journal;
+        final AggregationPlan plan;
 
         Session(CheckpointStore store, StartingPoint start, PreparedCorpus corpus, int replicas, ModelSpec spec,
-                ComputationGraph graph, MasterState state, OuterOptimizer outer, MetricsJournal journal) {
+                ComputationGraph graph, MasterState state, OuterOptimizer outer, MetricsJournal journal,
+                AggregationPlan plan) {
             this.store = store;
             this.start = start;
             this.corpus = corpus;
@@ -327,6 +339,7 @@ public final class TrainingRun {
             this.state = state;
             this.outer = outer;
             this.journal = journal;
+            this.plan = plan;
         }
     }
 }

@@ -16,9 +16,12 @@ import java.util.Map;
  * start of every round, so the value a replica stage shows is that round's total.
  *
  * <p>Spark applies an accumulator update exactly once per partition only when the update is made inside an
- * action; the replica tasks run in the result stage of a {@code runJob}, which is one, so a retried or
- * speculative replica task is not counted twice. A replica whose update is dropped as non-finite adds only
- * to {@link #nonFiniteSteps()}, which keeps the token and loss totals equal to what metrics.jsonl reports.
+ * action's result stage; for a shuffle map task it applies the update of every successful attempt. The replica
+ * tasks are shuffle map tasks, so the replicas' statistics are added by the round's aggregation job instead (its
+ * slice-0 task, in the result stage), and a retried, recomputed or speculative task is not counted twice. The
+ * Stages page therefore shows them on each round's aggregation stage. A replica whose update is dropped as
+ * non-finite adds only to {@link #nonFiniteSteps()}, which keeps the token and loss totals equal to what
+ * metrics.jsonl reports.
  */
 public final class ReplicaAccumulators implements Serializable {
     private static final long serialVersionUID = 1L;

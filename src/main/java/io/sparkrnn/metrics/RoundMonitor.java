@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 /**
  * What a training run shows in the Spark UI and learns from Spark about itself: every job of a round runs
  * under the run's job group with a description like {@code spark-rnn run-7 · round 12/400 · epoch 2.1 ·
- * loss 1.83} (the loss of the round before), and a listener collects the round's replica task facts.
+ * loss 1.83} (the loss of the round before), and a listener collects the facts of the round's replica and
+ * aggregation tasks.
  *
  * <p>Attach it on the thread that runs the jobs (job groups and local properties are per thread) and close it
  * at the end: the listener is removed and the caller's own job group (a notebook's, say) is put back. When
@@ -23,11 +24,13 @@ import java.util.function.Supplier;
 public final class RoundMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoundMonitor.class);
 
-    /** Local properties that tie a stage to this monitor, a round, and a phase of the round. */
+    /** Local properties that tie a stage to this monitor, a round, a phase of the round and its shuffle. */
     static final String TOKEN_PROPERTY = "sparkrnn.monitor";
     static final String ROUND_PROPERTY = "sparkrnn.round";
     static final String PHASE_PROPERTY = "sparkrnn.phase";
+    static final String SHUFFLE_PROPERTY = "sparkrnn.shuffle";
     static final String REPLICA_PHASE = "replica compute";
+    static final String AGGREGATION_PHASE = "aggregation";
 
     // SparkContext.SPARK_JOB_GROUP_ID and friends: stable since Spark 1.x, but private[spark].
     private static final String JOB_GROUP_ID = "spark.jobGroup.id";
@@ -43,7 +46,7 @@ public final class RoundMonitor implements AutoCloseable {
     private final String callerDescription;
     private final boolean interruptOnCancel;
     private final String groupId;
-    private final ReplicaTaskListener listener;
+    private final RoundTaskListener listener;
 
     private RoundMonitor(JavaSparkContext sc, String runId) {
         this.sc = sc;
@@ -53,7 +56,7 @@ public final class RoundMonitor implements AutoCloseable {
         this.interruptOnCancel = Boolean.parseBoolean(sc.getLocalProperty(INTERRUPT_ON_CANCEL));
         this.groupId = callerGroup != null ? callerGroup : "spark-rnn " + runId;
         String token = UUID.randomUUID().toString();
-        this.listener = new ReplicaTaskListener(token);
+        this.listener = new RoundTaskListener(token);
         sc.setLocalProperty(TOKEN_PROPERTY, token);
         sc.sc().addSparkListener(listener);
     }
@@ -86,22 +89,37 @@ public final class RoundMonitor implements AutoCloseable {
         return text.toString();
     }
 
-    /** Runs the jobs of {@code replicas} as the round's replica phase, whose tasks the listener measures. */
-    public static <T> T replicaPhase(JavaSparkContext sc, Supplier<T> replicas) {
-        String outer = sc.getLocalProperty(PHASE_PROPERTY);
-        sc.setLocalProperty(PHASE_PROPERTY, REPLICA_PHASE);
+    /**
+     * Runs {@code job} as the round's replica phase: the listener counts the tasks of the map stage of shuffle
+     * {@code shuffleId} as the round's replica tasks.
+     */
+    public static void replicaPhase(JavaSparkContext sc, int shuffleId, Runnable job) {
+        phase(sc, REPLICA_PHASE, shuffleId, job);
+    }
+
+    /** Runs {@code job} as the round's aggregation phase: the listener counts its result stage's tasks. */
+    public static void aggregationPhase(JavaSparkContext sc, int shuffleId, Runnable job) {
+        phase(sc, AGGREGATION_PHASE, shuffleId, job);
+    }
+
+    private static void phase(JavaSparkContext sc, String phase, int shuffleId, Runnable job) {
+        String outerPhase = sc.getLocalProperty(PHASE_PROPERTY);
+        String outerShuffle = sc.getLocalProperty(SHUFFLE_PROPERTY);
+        sc.setLocalProperty(PHASE_PROPERTY, phase);
+        sc.setLocalProperty(SHUFFLE_PROPERTY, Integer.toString(shuffleId));
         try {
-            return replicas.get();
+            job.run();
         } finally {
-            sc.setLocalProperty(PHASE_PROPERTY, outer);
+            sc.setLocalProperty(PHASE_PROPERTY, outerPhase);
+            sc.setLocalProperty(SHUFFLE_PROPERTY, outerShuffle);
         }
     }
 
     /**
-     * The task facts of {@code round}'s replica stages. Listener events are delivered on another thread, so
-     * this first waits until the listener has seen an event posted after every job of the round had ended.
+     * The task facts of {@code round}'s replica and aggregation stages. Listener events are delivered on another
+     * thread, so this first waits until the listener has seen an event posted after every job of the round had ended.
      */
-    public TaskFacts endRound(int round) {
+    public RoundFacts endRound(int round) {
         awaitListener();
         return listener.take(round);
     }

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What Spark measured of one round's replica tasks (the {@code tasks} object of a metrics.jsonl row): how
- * many ran, how long the slowest took against the typical one, and where executor time went. Collected by
- * {@link RoundMonitor}'s listener from the task-end events of the round's replica stages.
+ * What Spark measured of one stage's tasks in a round (the {@code tasks} and {@code aggregation} objects of a
+ * metrics.jsonl row): how many ran, how long the slowest took against the typical one, where executor time went,
+ * and the bytes they sent to the driver and through the shuffle. Collected by {@link RoundMonitor}'s listener.
  */
 public final class TaskFacts {
     private int count;
@@ -22,6 +22,8 @@ public final class TaskFacts {
     private double gcSeconds;
     private double deserializeSeconds;
     private long resultBytes;
+    private long shuffleWriteBytes;
+    private long shuffleReadBytes;
 
     /**
      * Adds one ended task attempt. A failed attempt adds no duration, and its metrics only when Spark has them
@@ -40,11 +42,17 @@ public final class TaskFacts {
             gcSeconds += metrics.jvmGCTime() / 1e3;
             deserializeSeconds += metrics.executorDeserializeTime() / 1e3;
             resultBytes += metrics.resultSize();
+            shuffleWriteBytes += metrics.shuffleWriteMetrics().bytesWritten();
+            shuffleReadBytes += metrics.shuffleReadMetrics().totalBytesRead();
         }
     }
 
     public synchronized int count() { return count; }
     public synchronized int failed() { return failed; }
+    /** Serialized task results sent to the driver. */
+    public synchronized long resultBytes() { return resultBytes; }
+    public synchronized long shuffleWriteBytes() { return shuffleWriteBytes; }
+    public synchronized long shuffleReadBytes() { return shuffleReadBytes; }
 
     /** The slowest successful task, launch to finish. */
     public synchronized double maxSeconds() {
@@ -81,6 +89,8 @@ public final class TaskFacts {
         fields.put("gcSeconds", gcSeconds);
         fields.put("deserializeSeconds", deserializeSeconds);
         fields.put("resultBytes", resultBytes);
+        fields.put("shuffleWriteBytes", shuffleWriteBytes);
+        fields.put("shuffleReadBytes", shuffleReadBytes);
         return fields;
     }
 

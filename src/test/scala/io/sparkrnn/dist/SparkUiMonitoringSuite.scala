@@ -59,20 +59,27 @@ class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually
   private def jobsOfRound(r: Int): Seq[JsonNode] =
     api.jobs().filter(_.path("description").asText().startsWith(s"spark-rnn $runId · round $r/$rounds"))
 
-  /** Round r's replica stage: the stage of its jobs that carries the replica accumulators. */
-  private def replicaStage(r: Int): JsonNode = {
+  /** The stages of round r's jobs that satisfy `test`; exactly one is expected. */
+  private def stageOfRound(r: Int, what: String)(test: JsonNode => Boolean): JsonNode = {
     val stageIds = jobsOfRound(r).flatMap(_.path("stageIds").elements().asScala.map(_.asInt())).toSet
     val stages = api.stages().filter(s => stageIds.contains(s.path("stageId").asInt())
-      && api.accumulators(s).contains(ReplicaAccumulators.TOKENS))
-    assert(stages.size == 1, s"round $r: expected one replica stage among stages $stageIds, got ${stages.size}")
+      && s.path("status").asText() != "SKIPPED" && test(s))
+    assert(stages.size == 1, s"round $r: expected one $what stage among stages $stageIds, got ${stages.size}")
     stages.head
   }
 
-  /** Waits until the UI's status store has the completion of every round's replica stage. */
-  private def replicaStages(): Seq[JsonNode] = eventually(timeout(Span(20, Seconds))) {
+  /** Round r's aggregation stage: the stage of its jobs that carries the replica accumulators. */
+  private def aggregationStage(r: Int): JsonNode =
+    stageOfRound(r, "aggregation")(s => api.accumulators(s).contains(ReplicaAccumulators.TOKENS))
+
+  /** Round r's replica stage: the map stage of its aggregation shuffle, the one of its stages that writes one. */
+  private def replicaStage(r: Int): JsonNode = stageOfRound(r, "replica")(_.path("shuffleWriteBytes").asLong() > 0)
+
+  /** Waits until the UI's status store has the completion of every round's replica and aggregation stages. */
+  private def roundStages(): Seq[(JsonNode, JsonNode)] = eventually(timeout(Span(20, Seconds))) {
     assert(rows.size == rounds)
-    val stages = (1 to rounds).map(replicaStage)
-    assert(stages.forall(_.path("status").asText() == "COMPLETE"))
+    val stages = (1 to rounds).map(r => (replicaStage(r), aggregationStage(r)))
+    assert(stages.forall { case (a, b) => a.path("status").asText() == "COMPLETE" && b.path("status").asText() == "COMPLETE" })
     stages
   }
 
@@ -90,12 +97,12 @@ class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually
       assert(descriptions.contains(expected), s"no job described as '$expected' among $descriptions")
     }
     assert(ours.forall(_.path("jobGroup").asText() == s"spark-rnn $runId"), ours.map(_.path("jobGroup")))
-    // Rounds 2 and 4 evaluate: their replica job and their evaluation job both carry the round's text.
-    assert(jobsOfRound(2).size == 2 && jobsOfRound(1).size == 1, jobs.map(_.path("description")))
+    // Every round runs a replica job and an aggregation job; rounds 2 and 4 also evaluate. All carry the round's text.
+    assert(jobsOfRound(2).size == 3 && jobsOfRound(1).size == 2, jobs.map(_.path("description")))
   }
 
-  test("the replica stages' accumulators add up to the tokens and loss that metrics.jsonl reports") {
-    val stages = replicaStages()
+  test("the aggregation stages' accumulators add up to the tokens and loss that metrics.jsonl reports") {
+    val stages = roundStages().map(_._2)
     val accumulators = stages.map(api.accumulators)
     val tokensTrained = accumulators.map(_(ReplicaAccumulators.TOKENS).toLong).sum
     assert(tokensTrained == rows.map(_.number("tokens").toLong).sum)
@@ -121,8 +128,8 @@ class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually
   }
 
   test("the listener's task facts and the phase timers are in every row and agree with the Stages page") {
-    val stages = replicaStages()
-    for ((stage, row) <- stages.zip(rows)) {
+    val stages = roundStages()
+    for (((stage, aggregation), row) <- stages.zip(rows)) {
       val round = row.number("round").toInt
       val tasks = row.get("tasks").asInstanceOf[java.util.Map[String, Any]].asScala
       def number(name: String) = tasks(name).asInstanceOf[Number].doubleValue()
@@ -132,8 +139,17 @@ class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually
       assert(math.abs(number("executorRunSeconds") * 1000 - stage.path("executorRunTime").asLong()) < 1, s"round $round")
       assert(math.abs(number("gcSeconds") * 1000 - stage.path("jvmGcTime").asLong()) < 1, s"round $round")
       assert(number("resultBytes") == stage.path("resultSize").asLong())
+      assert(number("shuffleWriteBytes") == stage.path("shuffleWriteBytes").asLong() && number("shuffleWriteBytes") > 0)
       assert(number("stragglerRatio") >= 1.0 && number("maxSeconds") >= number("medianSeconds"))
       assert(number("maxSeconds") > 0 && number("cpuSeconds") > 0)
+
+      val summing = row.get("aggregation").asInstanceOf[java.util.Map[String, Any]].asScala
+      def summed(name: String) = summing(name).asInstanceOf[Number].doubleValue()
+      assert(summed("count") == aggregation.path("numCompleteTasks").asInt() && summed("count") >= 1, s"round $round: $summing")
+      assert(summed("resultBytes") == aggregation.path("resultSize").asLong())
+      assert(summed("shuffleReadBytes") == aggregation.path("shuffleReadBytes").asLong())
+      assert(summed("shuffleReadBytes") == number("shuffleWriteBytes"), "the aggregation reads what the replicas wrote")
+      assert(row.number("driverResultBytes") == number("resultBytes") + summed("resultBytes"))
 
       val phases = row.get("phases").asInstanceOf[java.util.Map[String, Number]].asScala.toSeq.map { case (k, v) => k -> v.doubleValue() }
       assert(phases.map(_._1) == RoundRows.PHASES.asScala, s"round $round: $phases")
@@ -196,26 +212,37 @@ class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually
     }
   }
 
-  test("a replica task that fails and is retried is counted once by the accumulators") {
+  test("a replica task and an aggregation task that fail and are retried are counted once by the accumulators") {
     val accumulators = ReplicaAccumulators.register(sc.sc)
     val shards = sc.parallelize(java.util.Arrays.asList[Integer](1, 2), 2)
-    sc.setJobDescription("spark-rnn retry test")
-    val sum = RoundMonitor.replicaPhase(sc, () => InOrderAggregation.aggregate(shards, new FailingOnceReplica(accumulators),
-      ReplicaResult.empty(), (a: ReplicaResult, b: ReplicaResult) => a.add(b)))
-    sc.setJobDescription(null)
-    assert(sum.tokens == 300 && sum.replicas == 2)
-    assert(accumulators.tokens().value == 300L, "the failed attempt's update must not count")
+    val plan = new AggregationPlan(2, 4, 0, 2, DeltaCodec.FLOAT32, false)
+    // Round 1's aggregation task of slice 0 (which adds the statistics) dies after adding, on its first attempt.
+    FaultInjection.install("fail-aggregation:1:0:0")
+    val sum = try {
+      sc.setJobDescription("spark-rnn retry test")
+      val round = new SlicedAggregation(sc, plan, accumulators, 1).round(shards, new FailingOnceReplica, 1)
+      round.train()
+      try round.sum() finally round.clean()
+    } finally {
+      sc.setJobDescription(null)
+      FaultInjection.install("")
+    }
+    assert(sum.tokens == 300 && sum.replicas == 2 && sum.deltaSum.toSeq == Seq(3f, 3f, 3f, 3f))
+    assert(accumulators.tokens().value == 300L, "the failed attempts' updates must not count")
     assert(accumulators.examples().value == 3L && accumulators.clippedSteps().value == 2L)
     assert(accumulators.gradNormMax().value() == 2.0)
 
-    val stage = eventually(timeout(Span(20, Seconds))) {
-      val job = api.jobs().find(_.path("description").asText() == "spark-rnn retry test").get
-      val stage = api.stages().find(_.path("stageId").asInt() == job.path("stageIds").get(0).asInt()).get
-      assert(stage.path("status").asText() == "COMPLETE")
-      stage
+    val stages = eventually(timeout(Span(20, Seconds))) {
+      val jobs = api.jobs().filter(_.path("description").asText() == "spark-rnn retry test")
+      val ids = jobs.flatMap(_.path("stageIds").elements().asScala.map(_.asInt())).toSet
+      val stages = api.stages().filter(s => ids.contains(s.path("stageId").asInt()) && s.path("status").asText() != "SKIPPED")
+      assert(jobs.size == 2 && stages.size == 2 && stages.forall(_.path("status").asText() == "COMPLETE"))
+      stages
     }
-    assert(stage.path("numFailedTasks").asInt() == 1 && stage.path("numCompleteTasks").asInt() == 2)
-    assert(api.accumulators(stage)(ReplicaAccumulators.TOKENS) == "300")
+    val (aggregation, replica) = stages.partition(s => api.accumulators(s).contains(ReplicaAccumulators.TOKENS))
+    assert(replica.head.path("numFailedTasks").asInt() == 1 && replica.head.path("numCompleteTasks").asInt() == 2)
+    assert(aggregation.head.path("numFailedTasks").asInt() == 1 && aggregation.head.path("numCompleteTasks").asInt() == 2)
+    assert(api.accumulators(aggregation.head)(ReplicaAccumulators.TOKENS) == "300")
   }
 
   test("a notebook's own job group labels the run's jobs (so it can cancel them) and is restored afterwards") {
@@ -223,7 +250,8 @@ class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually
     val monitor = RoundMonitor.attach(sc, "in-a-notebook")
     monitor.beginRound(1, 2, null)
     sc.parallelize(java.util.Arrays.asList[Integer](1, 2, 3), 2).count()
-    assert(monitor.endRound(1).count() == 0, "a job outside the replica phase is not a replica task")
+    val facts = monitor.endRound(1)
+    assert(facts.replicas().count() == 0 && facts.aggregation().count() == 0, "a job outside a round's phases has no round tasks")
     monitor.close()
     assert(sc.getLocalProperty("spark.jobGroup.id") == "zeppelin-note-paragraph")
     assert(sc.getLocalProperty("spark.job.description") == "paragraph 3")
@@ -245,11 +273,10 @@ class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually
 
 object SparkUiMonitoringSuite {
   /**
-   * Stands in for a replica: partition p reports 100 * p tokens, and partition 2's first attempt throws after it
-   * has added to the accumulators, as a replica dying at the very end would.
+   * Stands in for a replica: partition p reports 100 * p tokens and an update of four values p, and partition 2's
+   * first attempt throws at the very end, as a replica dying after its training would.
    */
-  final class FailingOnceReplica(accumulators: ReplicaAccumulators)
-    extends Function[java.util.Iterator[Integer], ReplicaResult] {
+  final class FailingOnceReplica extends Function[java.util.Iterator[Integer], ReplicaResult] {
     override def call(shard: java.util.Iterator[Integer]): ReplicaResult = {
       val p = shard.next().intValue()
       val result = new ReplicaResult()
@@ -261,7 +288,7 @@ object SparkUiMonitoringSuite {
       result.gradNormMax = p
       result.clippedSteps = 1
       result.replicas = 1
-      result.reportTo(accumulators, 1)
+      result.deltaSum = Array.fill(4)(p.toFloat)
       if (p == 2 && TaskContext.get().attemptNumber() == 0) {
         throw new IllegalStateException("injected failure of the first attempt")
       }
