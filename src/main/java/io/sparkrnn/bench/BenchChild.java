@@ -53,6 +53,10 @@ public final class BenchChild {
                         !"false".equals(s.get("stock")), "true".equals(s.get("dl4jLayer"))).run());
             case "distributed":
                 return new DistributedProbe(DistributedProbe.Settings.parse(s)).run();
+            case "scale":
+                return new ScaleProbe(s).run();
+            case "options":
+                return new OptionsProbe(s).run();
             default:
                 throw new IllegalArgumentException("unknown probe " + name);
         }

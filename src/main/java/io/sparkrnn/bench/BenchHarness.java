@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark harness ({@code sparkrnn bench}): machine facts, then GEMM, single-replica and distributed sections,
- * each figure with the load average at the time. Every thread setting runs in its own child JVM, because ND4J and
+ * The benchmark harness ({@code sparkrnn bench}): machine facts, then GEMM, single-replica, distributed and (when
+ * named) scale and aggregation-options sections, each figure with the load average at the time. Every thread setting runs in its own child JVM, because ND4J and
  * OpenBLAS read their thread variables once, when they load.
  */
 public final class BenchHarness {
@@ -36,6 +36,13 @@ public final class BenchHarness {
         }
         if (settings.sections.contains(BenchSettings.Section.DISTRIBUTED)) {
             distributed();
+        }
+        ScaleBench scale = new ScaleBench(settings, report, children);
+        if (settings.sections.contains(BenchSettings.Section.SCALE)) {
+            scale.scale();
+        }
+        if (settings.sections.contains(BenchSettings.Section.OPTIONS)) {
+            scale.options();
         }
         if (saveTo != null) {
             report.save(saveTo);

@@ -8,24 +8,34 @@ import java.util.Set;
 
 /** What to run and how long: sections, quick or full, where child logs go. */
 public final class BenchSettings {
-    /** The harness's sections, in the order they run. */
-    public enum Section { GEMM, REPLICA, DISTRIBUTED }
+    /** The harness's sections, in the order they run; SCALE and OPTIONS only when named (long, and many GB of disk). */
+    public enum Section { GEMM, REPLICA, DISTRIBUTED, SCALE, OPTIONS }
 
     final boolean quick;
     final Set<Section> sections;
     final List<String> cases;
     final List<String> threads;
     final File logDir;
+    /** Standalone masters (spark://...) the scale section also runs on, besides local[2]. */
+    final List<String> masters;
 
     /**
      * @param threads thread settings of the replica section: "1", "omp", "blas" (empty: all)
      */
-    public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, List<String> threads, File logDir) {
+    public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, List<String> threads, File logDir,
+                         List<String> masters) {
         this.quick = quick;
-        this.sections = sections.isEmpty() ? EnumSet.allOf(Section.class) : EnumSet.copyOf(sections);
+        this.sections = sections.isEmpty() ? EnumSet.of(Section.GEMM, Section.REPLICA, Section.DISTRIBUTED)
+                : EnumSet.copyOf(sections);
         this.cases = cases;
         this.threads = threads;
         this.logDir = logDir;
+        this.masters = masters;
+        for (String master : masters) {
+            if (!master.startsWith("spark://")) {
+                throw new IllegalArgumentException("--master " + master + " is not a standalone master (spark://host:port)");
+            }
+        }
         cases.forEach(ReplicaCase::byName);
         for (String t : threads) {
             if (!List.of("1", "omp", "blas").contains(t)) {
@@ -39,7 +49,7 @@ public final class BenchSettings {
         try {
             return Section.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica or distributed");
+            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, distributed, scale or options");
         }
     }
 
@@ -50,6 +60,24 @@ public final class BenchSettings {
     int warmupSteps() { return quick ? 1 : 2; }
     int rounds() { return quick ? 2 : 4; }
     int stepsPerRound() { return quick ? 1 : 2; }
+
+    /** Replica counts of the scale section. */
+    List<Integer> scaleReplicas() { return quick ? List.of(2, 8) : List.of(2, 4, 8, 16, 32); }
+
+    /** Replica counts of the scale section's runs with local moments and bfloat16 updates (local[2] only). */
+    List<Integer> leanScaleReplicas() { return quick ? List.of(2, 8) : List.of(2, 8, 32); }
+
+    /** The options section's training run: model, replicas, steps and rounds. */
+    java.util.Map<String, String> optionsRun() {
+        java.util.Map<String, String> run = new java.util.LinkedHashMap<>();
+        run.put("layers", "2");
+        run.put("hidden", "128");
+        run.put("batch", "16");
+        run.put("replicas", "4");
+        run.put("averagingFrequency", "8");
+        run.put("rounds", quick ? "6" : "20");
+        return run;
+    }
 
     DistributedProbe.Settings distributed() {
         return quick ? new DistributedProbe.Settings(2, 128, 32, 2, 3, 8)

@@ -16,14 +16,16 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark this machine: ND4J GEMM, single-replica training (ours vs stock DL4J) and "
-                + "distributed training (our master vs DL4J's), with thread settings, load and memory.")
+        description = "Benchmark this machine: ND4J GEMM, single-replica training (ours vs stock DL4J), "
+                + "distributed training (our master vs DL4J's) and, when named, the master at scale and the quality "
+                + "of its aggregation options, with thread settings, load and memory.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Fewer, shorter measurements and a smaller distributed model (minutes).")
     boolean quick;
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Sections to run: gemm, replica, distributed (default: all).")
+            description = "Sections to run: gemm, replica, distributed, scale, options (default: gemm, replica, "
+                    + "distributed; scale needs about 10 GB of free disk for its shuffle).")
     List<String> sections = new ArrayList<>();
 
     @Option(names = "--cases", split = ",", paramLabel = "NAME",
@@ -35,6 +37,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Thread settings of the replica section: 1 (OMP_NUM_THREADS=1), omp (OMP_NUM_THREADS=cores), "
                     + "blas (OMP_NUM_THREADS=1, OpenBLAS threads = cores at run time); default: all.")
     List<String> threads = new ArrayList<>();
+
+    @Option(names = "--master", paramLabel = "URL", description = "A standalone cluster (spark://host:port, e.g. "
+            + "deploy/local/cluster.sh's MASTER_URL) the scale section runs on too, besides local[2].")
+    List<String> masters = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the report to this file.")
     File out;
@@ -50,14 +56,15 @@ final class BenchCommand implements Callable<Integer> {
             for (String name : sections) {
                 chosen.add(BenchSettings.section(name));
             }
-            settings = new BenchSettings(quick, chosen, cases, threads, logs.getAbsoluteFile());
+            settings = new BenchSettings(quick, chosen, cases, threads, logs.getAbsoluteFile(), masters);
         } catch (IllegalArgumentException e) {
             throw new ConfigError("bench options", e.getMessage());
         }
         String commandLine = "sparkrnn bench" + (quick ? " --quick" : "")
                 + (sections.isEmpty() ? "" : " --sections " + String.join(",", sections))
                 + (cases.isEmpty() ? "" : " --cases " + String.join(",", cases))
-                + (threads.isEmpty() ? "" : " --threads " + String.join(",", threads));
+                + (threads.isEmpty() ? "" : " --threads " + String.join(",", threads))
+                + (masters.isEmpty() ? "" : " --master " + String.join(" --master ", masters));
         new BenchHarness(settings, System.out).run(commandLine, out == null ? null : Path.of(out.getPath()));
         return ExitCodes.OK;
     }

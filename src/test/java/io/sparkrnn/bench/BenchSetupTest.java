@@ -47,11 +47,13 @@ class BenchSetupTest {
             assertEquals(ExitCodes.CONFIG, Main.run("bench", "--sections", "gemm,nope"));
             assertEquals(ExitCodes.CONFIG, Main.run("bench", "--cases", "z"));
             assertEquals(ExitCodes.CONFIG, Main.run("bench", "--threads", "1,many"));
+            assertEquals(ExitCodes.CONFIG, Main.run("bench", "--sections", "scale", "--master", "local[4]"));
         } finally {
             System.setErr(saved);
         }
         String messages = err.toString(StandardCharsets.UTF_8);
-        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica or distributed"), messages);
+        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica, distributed, scale or options"), messages);
+        assertTrue(messages.contains("--master local[4] is not a standalone master (spark://host:port)"), messages);
         assertTrue(messages.contains("no workload named z; use a, b, c or d"), messages);
         assertTrue(messages.contains("unknown thread setting 'many'; use 1, omp or blas"), messages);
     }
