@@ -21,7 +21,7 @@ public final class BenchHarness {
     public BenchHarness(BenchSettings settings, java.io.PrintStream out) {
         this.settings = settings;
         this.report = new BenchReport(out);
-        this.children = new ChildJvm(settings.logDir);
+        this.children = new ChildJvm(settings.logDir, settings.reuseLogs);
     }
 
     public void run(String commandLine, java.nio.file.Path saveTo) throws Exception {

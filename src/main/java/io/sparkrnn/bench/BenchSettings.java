@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** What to run and how long: sections, quick or full, where child logs go. */
 public final class BenchSettings {
@@ -18,12 +19,16 @@ public final class BenchSettings {
     final File logDir;
     /** Standalone masters (spark://...) the scale section also runs on, besides local[2]. */
     final List<String> masters;
+    /** Replica counts the scale section runs (empty: all of them). */
+    final List<Integer> replicas;
+    /** Take a child's result from its log in logDir when one is there, instead of running it again. */
+    final boolean reuseLogs;
 
     /**
      * @param threads thread settings of the replica section: "1", "omp", "blas" (empty: all)
      */
     public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, List<String> threads, File logDir,
-                         List<String> masters) {
+                         List<String> masters, List<Integer> replicas, boolean reuseLogs) {
         this.quick = quick;
         this.sections = sections.isEmpty() ? EnumSet.of(Section.GEMM, Section.REPLICA, Section.DISTRIBUTED)
                 : EnumSet.copyOf(sections);
@@ -31,6 +36,8 @@ public final class BenchSettings {
         this.threads = threads;
         this.logDir = logDir;
         this.masters = masters;
+        this.replicas = replicas;
+        this.reuseLogs = reuseLogs;
         for (String master : masters) {
             if (!master.startsWith("spark://")) {
                 throw new IllegalArgumentException("--master " + master + " is not a standalone master (spark://host:port)");
@@ -62,10 +69,14 @@ public final class BenchSettings {
     int stepsPerRound() { return quick ? 1 : 2; }
 
     /** Replica counts of the scale section. */
-    List<Integer> scaleReplicas() { return quick ? List.of(2, 8) : List.of(2, 4, 8, 16, 32); }
+    List<Integer> scaleReplicas() { return selected(quick ? List.of(2, 8) : List.of(2, 4, 8, 16, 32)); }
 
     /** Replica counts of the scale section's runs with local moments and bfloat16 updates (local[2] only). */
-    List<Integer> leanScaleReplicas() { return quick ? List.of(2, 8) : List.of(2, 8, 32); }
+    List<Integer> leanScaleReplicas() { return selected(quick ? List.of(2, 8) : List.of(2, 8, 32)); }
+
+    private List<Integer> selected(List<Integer> counts) {
+        return replicas.isEmpty() ? counts : counts.stream().filter(replicas::contains).collect(Collectors.toList());
+    }
 
     /** The options section's training run: model, replicas, steps and rounds. */
     java.util.Map<String, String> optionsRun() {

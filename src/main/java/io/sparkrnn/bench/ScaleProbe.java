@@ -36,7 +36,7 @@ final class ScaleProbe {
                 "model.layers=" + settings.getOrDefault("layers", "3"),
                 "model.hiddenSize=" + settings.getOrDefault("hidden", "1024"), "model.seqLength=8",
                 "train.batchSize=1", "train.averagingFrequency=1", "train.rounds=" + settings.getOrDefault("rounds", "3"),
-                "master.replicas=" + replicas, "eval.everyRounds=1000", "eval.maxWindows=1",
+                "master.replicas=" + replicas, "eval.everyRounds=1000", "eval.maxWindows=" + Math.max(64, replicas),
                 "checkpoint.everyRounds=1000", "checkpoint.root=" + root.toUri(), "sample.length=0", "log.quiet=true"));
         for (String key : List.of("master.optimizerState", "master.deltaPrecision")) {
             if (settings.containsKey(key)) {

@@ -42,6 +42,14 @@ final class BenchCommand implements Callable<Integer> {
             + "deploy/local/cluster.sh's MASTER_URL) the scale section runs on too, besides local[2].")
     List<String> masters = new ArrayList<>();
 
+    @Option(names = "--replicas", split = ",", paramLabel = "N", description = "Replica counts the scale section runs, "
+            + "out of 2, 4, 8, 16, 32 (default: all), to split its runs over several invocations.")
+    List<Integer> replicas = new ArrayList<>();
+
+    @Option(names = "--reuse-logs", description = "Read a child run's results from its log in --logs when it is "
+            + "there instead of running it again (to assemble the tables of runs made in several invocations).")
+    boolean reuseLogs;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the report to this file.")
     File out;
 
@@ -56,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
             for (String name : sections) {
                 chosen.add(BenchSettings.section(name));
             }
-            settings = new BenchSettings(quick, chosen, cases, threads, logs.getAbsoluteFile(), masters);
+            settings = new BenchSettings(quick, chosen, cases, threads, logs.getAbsoluteFile(), masters, replicas, reuseLogs);
         } catch (IllegalArgumentException e) {
             throw new ConfigError("bench options", e.getMessage());
         }
@@ -64,7 +72,10 @@ final class BenchCommand implements Callable<Integer> {
                 + (sections.isEmpty() ? "" : " --sections " + String.join(",", sections))
                 + (cases.isEmpty() ? "" : " --cases " + String.join(",", cases))
                 + (threads.isEmpty() ? "" : " --threads " + String.join(",", threads))
-                + (masters.isEmpty() ? "" : " --master " + String.join(" --master ", masters));
+                + (masters.isEmpty() ? "" : " --master " + String.join(" --master ", masters))
+                + (replicas.isEmpty() ? "" : " --replicas " + replicas.stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(",")))
+                + (reuseLogs ? " --reuse-logs" : "");
         new BenchHarness(settings, System.out).run(commandLine, out == null ? null : Path.of(out.getPath()));
         return ExitCodes.OK;
     }
