@@ -34,11 +34,11 @@ final class ScaleBench {
     void scale() throws Exception {
         List<String> masters = new ArrayList<>(List.of("local[2]"));
         masters.addAll(settings.masters);
-        report.heading("6. Scale: 3 x lstm 1024 (21.4 M parameters), batch 1, 8 characters, 1 local step, 3 rounds "
+        report.heading("6. Scale: 3 x lstm 1024 (21.4 M parameters), batch 1, 8 characters, 1 local step, 4 rounds "
                 + "(means of rounds 2-3); one driver JVM per run, OMP_NUM_THREADS=1");
         report.line("| master | options | replicas | broadcast s | replica compute s | aggregation s | cleanup s "
                 + "| master update s | round s | driver in (task results) MB | driver process read / written MB "
-                + "| broadcast MB | shuffle MB | peak driver heap MB | load |");
+                + "| broadcast MB | shuffle MB | driver heap: peak used / live after GC MB | load |");
         report.line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         CostModel standard = null;
         CostModel lean = null;
@@ -91,12 +91,12 @@ final class ScaleBench {
             line.append(String.format(Locale.ROOT, " %.2f |", number(r, "phase " + phase)));
         }
         boolean cluster = "standalone".equals(r.get("master"));
-        line.append(String.format(Locale.ROOT, " %.2f | %.0f | %s | %.0f | %.0f | %.0f | %s |", number(r, "roundSeconds"),
+        line.append(String.format(Locale.ROOT, " %.2f | %.0f | %s | %.0f | %.0f | %.0f / %.0f | %s |", number(r, "roundSeconds"),
                 number(r, "driverResultBytes") / MB,
                 cluster && r.containsKey("driverReadBytes") ? String.format(Locale.ROOT, "%.0f / %.0f",
                         number(r, "driverReadBytes") / MB, number(r, "driverWrittenBytes") / MB) : "- (one JVM)",
                 number(r, "broadcastBytes") / MB, number(r, "shuffleWriteBytes") / MB, number(r, "peakHeapMB"),
-                r.get("load")));
+                number(r, "peakLiveHeapMB"), r.get("load")));
         report.line(line.toString());
     }
 

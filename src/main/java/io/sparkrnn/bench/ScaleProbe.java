@@ -17,9 +17,9 @@ import java.util.Map;
 /**
  * One run of the scale benchmark, in this JVM as the driver: the issue's 3 x LSTM 1024 model (21.4 M parameters) with
  * almost no compute (batch 1, 8 characters, 1 local step), so that a round is almost only the master's own cost, at
- * R replicas on {@code local[2]} or a standalone cluster. Reports, per round after the first (which builds the
- * replica networks), the phases, the bytes Spark's task metrics saw go to the driver and through the shuffle, the
- * broadcast's size, the driver process's I/O (on a cluster), and the driver's peak heap.
+ * R replicas on {@code local[2]} or a standalone cluster: 4 rounds, of which rounds 2 and 3 are measured. Reports the
+ * phases, the bytes Spark's task metrics saw go to the driver and through the shuffle, the broadcast's size, the
+ * driver process's I/O (on a cluster), and the driver's peak heap (used, and live after a collection).
  */
 final class ScaleProbe {
     private final Map<String, String> settings;
@@ -35,7 +35,7 @@ final class ScaleProbe {
         List<String> keys = new ArrayList<>(List.of("run.id=scale", "model.cell=lstm",
                 "model.layers=" + settings.getOrDefault("layers", "3"),
                 "model.hiddenSize=" + settings.getOrDefault("hidden", "1024"), "model.seqLength=8",
-                "train.batchSize=1", "train.averagingFrequency=1", "train.rounds=" + settings.getOrDefault("rounds", "3"),
+                "train.batchSize=1", "train.averagingFrequency=1", "train.rounds=" + settings.getOrDefault("rounds", "4"),
                 "master.replicas=" + replicas, "eval.everyRounds=1000", "eval.maxWindows=" + Math.max(64, replicas),
                 "checkpoint.everyRounds=1000", "checkpoint.root=" + root.toUri(), "sample.length=0", "log.quiet=true"));
         for (String key : List.of("master.optimizerState", "master.deltaPrecision")) {
@@ -82,13 +82,16 @@ final class ScaleProbe {
         return conf;
     }
 
-    /** Means over the rounds after the first of every phase and byte count; driver I/O of those rounds. */
+    /**
+     * Means of every phase and byte count over the rounds between the first (which builds the replica networks) and
+     * the last (which evaluates and checkpoints, and with local moments averages them); driver I/O of those rounds.
+     */
     private static void summarise(List<MetricsRow> rows, DriverIoListener io, Map<String, Object> result) {
         Map<String, Double> sums = new LinkedHashMap<>();
         int n = 0;
         for (MetricsRow row : rows) {
             int round = (int) row.number("round");
-            if (round == 1 && rows.size() > 1) {
+            if (rows.size() > 2 && (round == 1 || round == rows.size())) {
                 continue;
             }
             n++;

@@ -12,42 +12,21 @@ import java.nio.ByteOrder;
  * sums in float32, so only each replica's own values are rounded, never the running sum.
  */
 enum DeltaCodec {
-    FLOAT32(4) {
-        @Override
-        void encode(float[] values, int from, int to, ByteBuffer out) {
-            out.asFloatBuffer().put(values, from, to - from);
-        }
+    FLOAT32(null, null),
+    BFLOAT16(DeltaCodec::toBfloat16, DeltaCodec::fromBfloat16),
+    FLOAT16(DeltaCodec::toFloat16, DeltaCodec::fromFloat16);
 
-        @Override
-        float decode(ByteBuffer in, int index) { return in.getFloat(4 * index); }
-    },
-    BFLOAT16(2) {
-        @Override
-        void encode(float[] values, int from, int to, ByteBuffer out) {
-            for (int i = from; i < to; i++) {
-                out.putShort(2 * (i - from), toBfloat16(values[i]));
-            }
-        }
+    /** A two-byte format's rounding conversion from float32, and its exact conversion back. */
+    private interface ToHalf { short of(float value); }
 
-        @Override
-        float decode(ByteBuffer in, int index) { return fromBfloat16(in.getShort(2 * index)); }
-    },
-    FLOAT16(2) {
-        @Override
-        void encode(float[] values, int from, int to, ByteBuffer out) {
-            for (int i = from; i < to; i++) {
-                out.putShort(2 * (i - from), toFloat16(values[i]));
-            }
-        }
+    private interface FromHalf { float of(short value); }
 
-        @Override
-        float decode(ByteBuffer in, int index) { return fromFloat16(in.getShort(2 * index)); }
-    };
+    private final ToHalf toHalf;
+    private final FromHalf fromHalf;
 
-    private final int bytesPerValue;
-
-    DeltaCodec(int bytesPerValue) {
-        this.bytesPerValue = bytesPerValue;
+    DeltaCodec(ToHalf toHalf, FromHalf fromHalf) {
+        this.toHalf = toHalf;
+        this.fromHalf = fromHalf;
     }
 
     static DeltaCodec from(RunConfig config) {
@@ -61,19 +40,26 @@ enum DeltaCodec {
         }
     }
 
-    int bytesPerValue() { return bytesPerValue; }
+    int bytesPerValue() { return toHalf == null ? 4 : 2; }
 
     /** values[from, to) in this format. */
     byte[] encode(float[] values, int from, int to) {
-        byte[] bytes = new byte[(to - from) * bytesPerValue];
-        encode(values, from, to, wrap(bytes));
+        byte[] bytes = new byte[(to - from) * bytesPerValue()];
+        ByteBuffer out = wrap(bytes);
+        if (toHalf == null) {
+            out.asFloatBuffer().put(values, from, to - from);
+        } else {
+            for (int i = from; i < to; i++) {
+                out.putShort(2 * (i - from), toHalf.of(values[i]));
+            }
+        }
         return bytes;
     }
 
     /** The decoded values, as a new array: the first term of a sum, like the clone that starts an in-order fold. */
     float[] decode(byte[] bytes) {
         ByteBuffer in = wrap(bytes);
-        float[] values = new float[bytes.length / bytesPerValue];
+        float[] values = new float[bytes.length / bytesPerValue()];
         for (int i = 0; i < values.length; i++) {
             values[i] = decode(in, i);
         }
@@ -83,8 +69,8 @@ enum DeltaCodec {
     /** sum[i] += decoded value i, one float32 addition per element, as the in-order fold adds. */
     void addInto(float[] sum, byte[] bytes) {
         ByteBuffer in = wrap(bytes);
-        if (bytes.length / bytesPerValue != sum.length) {
-            throw new IllegalStateException("a slice of " + bytes.length / bytesPerValue + " values added to a sum of "
+        if (bytes.length / bytesPerValue() != sum.length) {
+            throw new IllegalStateException("a slice of " + bytes.length / bytesPerValue() + " values added to a sum of "
                     + sum.length);
         }
         for (int i = 0; i < sum.length; i++) {
@@ -92,9 +78,9 @@ enum DeltaCodec {
         }
     }
 
-    abstract void encode(float[] values, int from, int to, ByteBuffer out);
-
-    abstract float decode(ByteBuffer in, int index);
+    private float decode(ByteBuffer in, int index) {
+        return fromHalf == null ? in.getFloat(4 * index) : fromHalf.of(in.getShort(2 * index));
+    }
 
     private static ByteBuffer wrap(byte[] bytes) {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
