@@ -69,6 +69,11 @@ final class ScaleBench {
             try {
                 Map<String, Object> r = children.run("scale-" + where + "-" + (options.isEmpty() ? "standard" : "lean")
                         + "-" + replicas, env(), args, settings.childTimeoutMinutes()).get(0);
+                if (r.containsKey("refused")) {
+                    report.line("| %s | %s | %d | refused before training (exit 2): %s | %s |", r.get("master"),
+                            label(options), replicas, r.get("refused"), r.get("load"));
+                    continue;
+                }
                 r.put("options", label(options));
                 runs.add(r);
                 scaleLine(r);

@@ -1,7 +1,9 @@
 package io.sparkrnn.bench;
 
 import io.sparkrnn.config.ConfigLoader;
+import io.sparkrnn.config.ExitCodes;
 import io.sparkrnn.config.RunConfig;
+import io.sparkrnn.dist.RunError;
 import io.sparkrnn.dist.TrainingRun;
 import io.sparkrnn.dist.TrainingSummary;
 import io.sparkrnn.metrics.ConsoleProgress;
@@ -49,7 +51,14 @@ final class ScaleProbe {
         TrainingSummary summary;
         try (PeakMemory memory = new PeakMemory(); JavaSparkContext sc = new JavaSparkContext(conf(master, replicas))) {
             sc.sc().addSparkListener(io);
-            summary = new TrainingRun(sc, config, true, new ConsoleProgress(System.err, false)).run();
+            try {
+                summary = new TrainingRun(sc, config, true, new ConsoleProgress(System.err, false)).run();
+            } catch (RunError e) {
+                if (e.exitCode() != ExitCodes.CONFIG) {
+                    throw e;
+                }
+                return List.of(refused(master, replicas, e));
+            }
             memory.close();
             result.putAll(memory.asMap());
         } finally {
@@ -61,6 +70,18 @@ final class ScaleProbe {
         summarise(summary.rows(), io, result);
         result.put("load", LoadAverage.now());
         return List.of(result);
+    }
+
+    /** The pre-flight check's refusal is a result of the benchmark (what the settings cannot serve), not a failure. */
+    private static Map<String, Object> refused(String master, int replicas, RunError e) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("master", master.startsWith("spark://") ? "standalone" : master);
+        result.put("replicas", replicas);
+        String[] lines = e.getMessage().split("\n");
+        result.put("refused", String.join(" ", java.util.Arrays.copyOfRange(lines, 1, Math.max(1, lines.length - 1)))
+                .replaceAll("\\s+", " ").trim());
+        result.put("load", LoadAverage.now());
+        return result;
     }
 
     private SparkConf conf(String master, int replicas) {
