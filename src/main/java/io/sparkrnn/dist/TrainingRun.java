@@ -40,6 +40,8 @@ public final class TrainingRun {
     private final ConsoleProgress progress;
     private final DeviceBinder deviceBinder;
     private final RunTask task;
+    /** train.engine = dl4j's engine, or null for ours; resolved first, so a build without it fails before any work. */
+    private final AllRoundsEngine comparison;
     private boolean requireCheckpoint;
     private Consumer<ComputationGraph> initialisation = graph -> { };
 
@@ -65,6 +67,7 @@ public final class TrainingRun {
         this.progress = progress;
         this.deviceBinder = deviceBinder;
         this.task = RunTask.of(config);
+        this.comparison = Dl4jComparison.selected(config);
     }
 
     /**
@@ -216,8 +219,8 @@ public final class TrainingRun {
             int round = run.state.round() + 1;
             heartbeat(lock);
             monitor.beginRound(round, rounds, run.journal.last().orElse(null));
-            RoundOutcome outcome = Dl4jEngine.selected(config)
-                    ? Dl4jEngine.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
+            RoundOutcome outcome = comparison != null
+                    ? comparison.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
                     : master.runRound(run.state, run.corpus.train());
             Validation validation = evaluation.firesAt(outcome.round)
                     ? outcome.phases.time("evaluation", () -> evaluator.evaluate(run.corpus.validation(), run.state.params()))
