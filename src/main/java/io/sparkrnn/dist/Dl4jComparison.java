@@ -15,7 +15,7 @@ import java.lang.reflect.InvocationTargetException;
 public final class Dl4jComparison {
     static final String ENGINE_CLASS = "io.sparkrnn.dist.Dl4jEngine";
     public static final String HOW_TO_BUILD = "build spark-rnn with DL4J's Spark module: mvn -B -Pdl4j-spark "
-            + "-DskipTests package (Spark 3.5 / Scala 2.12 only), and run that build";
+            + "-DskipTests package (Spark 3.5 / Scala 2.12 only; it builds in target/dl4j-spark/), and run that build";
 
     private Dl4jComparison() { }
 
@@ -29,16 +29,21 @@ public final class Dl4jComparison {
         }
     }
 
+    /** Fails with a configuration error (exit 2) when the configuration asks for an engine this build lacks. */
+    public static void requireAvailable(RunConfig config) {
+        if ("dl4j".equals(config.get(Options.ENGINE)) && !available()) {
+            throw new ConfigError(Options.ENGINE.key(), "train.engine = dl4j (in " + config.origin() + ") needs DL4J's "
+                    + "Spark module, which this build of spark-rnn leaves out; use train.engine = sparkrnn, or "
+                    + HOW_TO_BUILD);
+        }
+    }
+
     /** The engine train.engine selects when it is not ours, or null for train.engine = sparkrnn. */
     static AllRoundsEngine selected(RunConfig config) {
         if (!"dl4j".equals(config.get(Options.ENGINE))) {
             return null;
         }
-        if (!available()) {
-            throw new ConfigError(Options.ENGINE.key(), "train.engine = dl4j (in " + config.origin() + ") needs DL4J's "
-                    + "Spark module, which this build of spark-rnn leaves out; use train.engine = sparkrnn, or "
-                    + HOW_TO_BUILD);
-        }
+        requireAvailable(config);
         try {
             return (AllRoundsEngine) Class.forName(ENGINE_CLASS).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
