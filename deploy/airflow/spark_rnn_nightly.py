@@ -6,7 +6,9 @@ died (a retry of this task), else warm-starts it from production, else trains th
 gates it against production; promotes it only when it passes. Tonight's run id comes from the logical date,
 so a retry continues the same run. Exit codes (the README's table) fail the task: 10 the gate failed
 (production unchanged), 5 another nightly run holds the production folder's lock, 4 the file system could
-not be reached (production unchanged). A retry after a promotion that went through does nothing.
+not be reached (production unchanged). A retry after a promotion that went through does nothing; a retry
+after a failed gate trains nothing more but evaluates again, and fails again (SparkSubmitOperator cannot
+tell exit codes apart: lower `retries` if an evaluation is expensive).
 
 Like deploy/spark-submit.sh, the task ships the dependency jars (lib/*.jar of the installation: Spark
 expands the pattern when the task runs) and sets ND4J's off-heap memory limits with a matching

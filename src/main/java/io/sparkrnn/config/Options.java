@@ -110,7 +110,8 @@ public final class Options {
             .allowing("a number > 0 and < 1", v -> v > 0 && v < 1);
     public static final ConfigOption<String> ENGINE = Rules.oneOf(of("train.engine", STRING, "sparkrnn",
             "sparkrnn: our parameter-averaging master. dl4j: DL4J's ParameterAveragingTrainingMaster on the same "
-                    + "model and data, for comparison (no global clipping: DL4J clips per layer only)."),
+                    + "model and data, for comparison (no global clipping: DL4J clips per layer only; only in builds "
+                    + "with the Maven profile dl4j-spark)."),
             "sparkrnn", "dl4j");
 
     // ---- master

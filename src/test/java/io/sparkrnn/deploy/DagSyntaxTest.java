@@ -77,7 +77,8 @@ class DagSyntaxTest {
                 "MAIN_CLASS = open('/opt/spark-rnn/main-class.txt').read()"));
         Result result = python(reading);
         assertEquals(1, result.code, result.out + result.err);
-        assertTrue(result.err.contains("line 28: open(") && result.err.contains("runs at import time"), result.err);
+        int line = dag.lines().toList().indexOf("MAIN_CLASS = \"io.sparkrnn.cli.Main\"") + 1;
+        assertTrue(result.err.contains("line " + line + ": open(") && result.err.contains("runs at import time"), result.err);
 
         Path broken = Files.writeString(temp.resolve("broken.py"), dag + "\nwith DAG(:\n");
         assertEquals(1, python(broken).code, "a syntax error fails");

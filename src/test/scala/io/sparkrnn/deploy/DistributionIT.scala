@@ -79,7 +79,7 @@ class DistributionIT extends AnyFunSuite with Matchers {
     lib should contain allOf ("nd4j-native-1.0.0-M2.1-linux-x86_64.jar", "deeplearning4j-nn-1.0.0-M2.1.jar")
     // What spark-submit ships: no Spark, Hadoop or Scala, and none of DL4J's Spark module and what it drags in.
     lib.filter(n => Seq("spark-", "hadoop-", "scala-", "dl4j-spark", "deeplearning4j-ui", "deeplearning4j-core",
-      "freemarker", "oshi-", "datavec-spark", "nd4j-parameter-server").exists(n.startsWith)) shouldBe empty
+      "deeplearning4j-datasets", "freemarker", "datavec-spark", "nd4j-parameter-server").exists(n.startsWith)) shouldBe empty
     lib.toSet shouldBe new String(Files.readAllBytes(StandaloneClusterFixture.buildDir().resolve("app-classpath.txt")),
       StandardCharsets.UTF_8).trim.split(":").map(p => new File(p).getName).toSet
     names("lib/spark").filter(_.startsWith("spark-core_")) should have size 1
