@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit
 
 import scala.collection.JavaConverters._
 
+import org.apache.commons.io.FileUtils
+import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
 
@@ -21,7 +23,7 @@ import io.sparkrnn.testkit.TestCorpora
  * that has no Maven repository and a `mvn` on the PATH that records any call: bin/sparkrnn trains 2 rounds in
  * Spark local mode from the distribution's own jars, and deploy/cron/nightly-retrain.sh runs the nightly pipeline.
  */
-class DistributionIT extends AnyFunSuite with Matchers {
+class DistributionIT extends AnyFunSuite with BeforeAndAfterAll with Matchers {
   private val version = System.getProperty("project.version")
   private val tarball = StandaloneClusterFixture.buildDir().resolve(s"spark-rnn-$version-bin.tar.gz")
   private lazy val work = Files.createTempDirectory(Files.createDirectories(
@@ -40,6 +42,9 @@ class DistributionIT extends AnyFunSuite with Matchers {
     "train.batchSize=16", "train.averagingFrequency=4", "master.replicas=2", "data.blockSize=1024",
     "data.validationFraction=0.1", "eval.maxWindows=64", "sample.length=20")
 
+  /** The unpacked copy is 360 MB; the logs stay. */
+  override def afterAll(): Unit = try FileUtils.deleteQuietly(work.resolve("install").toFile) finally super.afterAll()
+
   private def unpack(): Path = {
     assert(Files.isRegularFile(tarball), s"$tarball is missing: run this test with mvn -B -Pdist verify")
     val target = Files.createDirectories(work.resolve("install"))
@@ -54,6 +59,7 @@ class DistributionIT extends AnyFunSuite with Matchers {
     pb.environment().put("HOME", userHome.toString)
     pb.environment().put("PATH", s"$mavenTrap${File.pathSeparator}${System.getenv("PATH")}")
     pb.environment().put("OMP_NUM_THREADS", "1")
+    pb.environment().put("SPARKRNN_JAVA_OPTS", "-Dspark.ui.enabled=false") // no UI port to find on a shared machine
     env.foreach { case (k, v) => pb.environment().put(k, v) }
     val process = pb.start()
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
