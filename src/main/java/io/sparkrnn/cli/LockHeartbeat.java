@@ -41,19 +41,20 @@ final class LockHeartbeat implements AutoCloseable {
     /** Refreshes the heartbeat now; exit 5 when another run has taken the lock over. */
     void requireStillHeld() {
         try {
-            synchronized (this) {
-                lock.heartbeat();
-            }
+            beat();
         } catch (IOException e) {
             throw new RunError(ExitCodes.RUN_CONFLICT, e.getMessage(), e);
         }
     }
 
+    /** RunLock is not thread-safe: the timer and the holder's own last check take turns. */
+    private synchronized void beat() throws IOException {
+        lock.heartbeat();
+    }
+
     private void beatQuietly() {
         try {
-            synchronized (this) {
-                lock.heartbeat();
-            }
+            beat();
         } catch (RunLockConflict e) {
             LOG.error("{}", e.getMessage());
         } catch (IOException | RuntimeException e) {
