@@ -51,8 +51,34 @@ class BenchSetupTest {
             System.setErr(saved);
         }
         String messages = err.toString(StandardCharsets.UTF_8);
-        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica or distributed"), messages);
+        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica, peer or distributed"), messages);
         assertTrue(messages.contains("no workload named z; use a, b, c or d"), messages);
         assertTrue(messages.contains("unknown thread setting 'many'; use 1, omp or blas"), messages);
+    }
+
+    /** The normal build has no PyTorch peer: asking for it says how to get it, as a configuration error. */
+    @Test
+    void peerSectionWithoutThePeersBuildSaysHowToEnableIt() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(PeerProbe.available(), "built with -Ppeers");
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(ExitCodes.CONFIG, Main.run("bench", "--sections", "peer"));
+        } finally {
+            System.setErr(saved);
+        }
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("build with 'mvn -Ppeers -DskipTests package'"), message);
+        assertTrue(message.contains("SPARKRNN_MAVEN_PROFILES=peers deploy/sparkrnn bench --sections peer"), message);
+        assertFalse(message.contains("\tat io.sparkrnn"), "no stack trace: " + message);
+    }
+
+    @Test
+    void peerRunsOnThePlainLstmAndGruWorkloads() {
+        assertTrue(ReplicaCase.byName("a").hasPeer());
+        assertTrue(ReplicaCase.byName("b").hasPeer());
+        assertTrue(ReplicaCase.byName("c").hasPeer());
+        assertFalse(ReplicaCase.byName("d").hasPeer(), "dense connections are not a plain stack");
     }
 }
