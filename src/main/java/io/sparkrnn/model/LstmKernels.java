@@ -119,6 +119,7 @@ final class LstmKernels {
         INDArray tmp = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
         // s (1 - s) of the three sigmoid gates f | o | g, which are adjacent: one op each for all three.
         INDArray sigmoidSlopes = mgr.createUninitialized(bp, dt, new long[]{mb, 3 * h}, 'f');
+        INDArray rwT = StepBlocked.transposedCopy(f.rw, mgr);
 
         boolean haveNext = false;
         for (long t = steps - 1; t >= first; t--) {
@@ -179,7 +180,7 @@ final class LstmKernels {
 
             if (t > first) {
                 dc.muli(fg, dcNext);
-                Nd4j.gemm(block(dz, t, 0, 4 * h), f.rw, dhNext, false, true, 1.0, 0.0);
+                Nd4j.gemm(block(dz, t, 0, 4 * h), rwT, dhNext, false, false, 1.0, 0.0);
                 haveNext = true;
             }
         }
