@@ -2,7 +2,6 @@ package io.sparkrnn.bench;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,42 +31,50 @@ final class PeerSection {
             report.line("skipped: " + PeerProbe.HOW_TO_ENABLE);
             return;
         }
-        report.line("threads: ours 1 = OMP_NUM_THREADS=1; ours %d = OMP_NUM_THREADS=1 and OpenBLAS %d threads at run "
-                + "time (a replica task with spark.task.cpus=%d); PyTorch N = -Dai.djl.pytorch.num_threads=N, "
-                + "OMP_NUM_THREADS=N", cores, cores, cores);
+        report.line("threads: ours 1 = OMP_NUM_THREADS=1; ours %d blas = OMP_NUM_THREADS=1 and OpenBLAS %d threads at "
+                + "run time (a replica task with spark.task.cpus=%d); ours %d omp = OMP_NUM_THREADS=%d (ND4J's loops and "
+                + "OpenBLAS); PyTorch N = -Dai.djl.pytorch.num_threads=N, OMP_NUM_THREADS=N", cores, cores, cores,
+                cores, cores);
         report.line("| case | threads | ours tok/s | ours GEMM GFLOP/s | ours of own GEMM | PyTorch tok/s "
                 + "| PyTorch GEMM GFLOP/s | PyTorch of own GEMM | ours/PyTorch | GEMM ours/PyTorch | load |");
         report.line("|---|---|---|---|---|---|---|---|---|---|---|");
         List<String> summary = new ArrayList<>();
         for (ReplicaCase c : cases()) {
-            Map<Integer, double[]> byThreads = new HashMap<>();
-            for (int threads : threadCounts()) {
-                double[] pair = measure(c, threads);
+            Map<String, double[]> bySetting = new java.util.LinkedHashMap<>();
+            for (String setting : threadSettings()) {
+                double[] pair = measure(c, setting);
                 if (pair != null) {
-                    byThreads.put(threads, pair);
+                    bySetting.put(setting, pair);
                 }
             }
-            summary.add(bestLine(c, byThreads));
+            summary.add(bestLine(c, bySetting));
         }
         report.line("");
         report.line("Each side at its best thread setting, and both at 1 thread:");
         summary.forEach(report::line);
     }
 
-    /** Ours and the peer alternately; prints the row and returns {ours tok/s, peer tok/s}, or null if a child failed. */
-    private double[] measure(ReplicaCase c, int threads) throws InterruptedException {
+    /**
+     * Ours and the peer alternately, at thread setting "1", "N blas" or "N omp" (the peer gets N threads); prints the
+     * row and returns {ours tok/s, peer tok/s}, or null if a child failed.
+     */
+    private double[] measure(ReplicaCase c, String setting) throws InterruptedException {
+        int threads = Integer.parseInt(setting.split(" ")[0]);
+        String id = setting.replace(' ', '-');
         List<Map<String, Object>> ours = new ArrayList<>();
         List<Map<String, Object>> peer = new ArrayList<>();
         try {
             for (int i = 0; i < settings.peerRepeats(); i++) {
-                ours.add(children.run("peer-ours-" + c.name + "-" + threads + "t-" + i, BenchHarness.env("1"),
-                        oursArgs(c, threads), settings.childTimeoutMinutes()).get(0));
-                peer.add(children.run("peer-pytorch-" + c.name + "-" + threads + "t-" + i,
+                boolean omp = setting.endsWith("omp");
+                ours.add(children.run("peer-ours-" + c.name + "-" + id + "-" + i,
+                        BenchHarness.env(omp ? String.valueOf(threads) : "1"), oursArgs(c, omp ? 1 : threads),
+                        settings.childTimeoutMinutes()).get(0));
+                peer.add(children.run("peer-pytorch-" + c.name + "-" + id + "-" + i,
                         BenchHarness.env(String.valueOf(threads)), peerFlags(threads), probeArgs("peer", c),
                         settings.childTimeoutMinutes()).get(0));
             }
         } catch (IOException e) {
-            report.line("| %s | %d | failed: %s | %s |", c.name, threads, e.getMessage().split("\n")[0],
+            report.line("| %s | %s | failed: %s | %s |", c.name, setting, e.getMessage().split("\n")[0],
                     LoadAverage.now());
             return null;
         }
@@ -76,31 +83,31 @@ final class PeerSection {
         double oursGemm = median(ours, "gemmGflops");
         double peerRate = median(peer, "peerTokensPerSecond");
         double peerGemm = median(peer, "gemmGflops");
-        report.line("| %s | %d | %,.0f | %.1f | %.0f%% | %,.0f | %.1f | %.0f%% | %.2fx | %.2fx | %s |", c.name, threads,
+        report.line("| %s | %s | %,.0f | %.1f | %.0f%% | %,.0f | %.1f | %.0f%% | %.2fx | %.2fx | %s |", c.name, setting,
                 oursRate, oursGemm, 100 * oursRate * flops / 1e9 / oursGemm, peerRate, peerGemm,
                 100 * peerRate * flops / 1e9 / peerGemm, oursRate / peerRate, oursGemm / peerGemm,
                 peer.get(peer.size() - 1).get("load"));
         return new double[]{oursRate, peerRate};
     }
 
-    private String bestLine(ReplicaCase c, Map<Integer, double[]> byThreads) {
-        int bestOurs = -1;
-        int bestPeer = -1;
-        for (Map.Entry<Integer, double[]> e : byThreads.entrySet()) {
-            if (bestOurs < 0 || e.getValue()[0] > byThreads.get(bestOurs)[0]) {
+    private String bestLine(ReplicaCase c, Map<String, double[]> bySetting) {
+        String bestOurs = null;
+        String bestPeer = null;
+        for (Map.Entry<String, double[]> e : bySetting.entrySet()) {
+            if (bestOurs == null || e.getValue()[0] > bySetting.get(bestOurs)[0]) {
                 bestOurs = e.getKey();
             }
-            if (bestPeer < 0 || e.getValue()[1] > byThreads.get(bestPeer)[1]) {
+            if (bestPeer == null || e.getValue()[1] > bySetting.get(bestPeer)[1]) {
                 bestPeer = e.getKey();
             }
         }
-        if (bestOurs < 0) {
+        if (bestOurs == null) {
             return "- " + c.describe() + ": no measurement";
         }
-        String line = String.format(java.util.Locale.ROOT, "- %s: ours %,.0f tok/s at %d thread(s), PyTorch %,.0f at "
-                        + "%d: %.2fx", c.describe(), byThreads.get(bestOurs)[0], bestOurs, byThreads.get(bestPeer)[1],
-                bestPeer, byThreads.get(bestOurs)[0] / byThreads.get(bestPeer)[1]);
-        double[] one = byThreads.get(1);
+        String line = String.format(java.util.Locale.ROOT, "- %s: ours %,.0f tok/s at threads %s, PyTorch %,.0f at "
+                        + "%s thread(s): %.2fx", c.describe(), bySetting.get(bestOurs)[0], bestOurs,
+                bySetting.get(bestPeer)[1], bestPeer.split(" ")[0], bySetting.get(bestOurs)[0] / bySetting.get(bestPeer)[1]);
+        double[] one = bySetting.get("1");
         return one == null ? line : line + String.format(java.util.Locale.ROOT, "; at 1 thread %.2fx", one[0] / one[1]);
     }
 
@@ -118,16 +125,19 @@ final class PeerSection {
         return cases;
     }
 
-    private List<Integer> threadCounts() {
-        List<Integer> counts = new ArrayList<>();
+    /** "1", then for more cores "N blas" and "N omp" as --threads selects them (default: 1 and N blas). */
+    private List<String> threadSettings() {
+        List<String> chosen = new ArrayList<>();
         if (settings.threads.isEmpty() || settings.threads.contains("1")) {
-            counts.add(1);
+            chosen.add("1");
         }
-        if (cores > 1 && (settings.threads.isEmpty() || settings.threads.contains("omp")
-                || settings.threads.contains("blas"))) {
-            counts.add(cores);
+        if (cores > 1 && (settings.threads.isEmpty() || settings.threads.contains("blas"))) {
+            chosen.add(cores + " blas");
         }
-        return counts;
+        if (cores > 1 && settings.threads.contains("omp")) {
+            chosen.add(cores + " omp");
+        }
+        return chosen;
     }
 
     private List<String> oursArgs(ReplicaCase c, int threads) {
