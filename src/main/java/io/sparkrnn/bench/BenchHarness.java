@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark harness ({@code sparkrnn bench}): machine facts, then GEMM, single-replica and distributed sections,
- * each figure with the load average at the time. Every thread setting runs in its own child JVM, because ND4J and
- * OpenBLAS read their thread variables once, when they load.
+ * The benchmark harness ({@code sparkrnn bench}): machine facts, then GEMM, single-replica, peer and distributed
+ * sections, each figure with the load average at the time. Every thread setting runs in its own child JVM, because
+ * ND4J and OpenBLAS read their thread variables once, when they load.
  */
 public final class BenchHarness {
     private final BenchSettings settings;
