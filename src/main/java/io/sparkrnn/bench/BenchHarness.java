@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark harness ({@code sparkrnn bench}): machine facts, then GEMM, single-replica and distributed sections,
- * each figure with the load average at the time. Every thread setting runs in its own child JVM, because ND4J and
- * OpenBLAS read their thread variables once, when they load.
+ * The benchmark harness ({@code sparkrnn bench}): machine facts, then GEMM, single-replica, peer and distributed
+ * sections, each figure with the load average at the time. Every thread setting runs in its own child JVM, because
+ * ND4J and OpenBLAS read their thread variables once, when they load.
  */
 public final class BenchHarness {
     private final BenchSettings settings;
@@ -33,6 +33,9 @@ public final class BenchHarness {
         }
         if (settings.sections.contains(BenchSettings.Section.REPLICA)) {
             replicas();
+        }
+        if (settings.sections.contains(BenchSettings.Section.PEER)) {
+            new PeerSection(settings, report, children).run();
         }
         if (settings.sections.contains(BenchSettings.Section.DISTRIBUTED)) {
             distributed();
@@ -176,7 +179,7 @@ public final class BenchHarness {
 
     private void distributed() throws Exception {
         DistributedProbe.Settings d = settings.distributed();
-        report.heading("3-5. Distributed: " + d.describe() + ", bundled corpus, OMP_NUM_THREADS=1, Spark local mode "
+        report.heading("4-6. Distributed: " + d.describe() + ", bundled corpus, OMP_NUM_THREADS=1, Spark local mode "
                 + "(driver and executors in one JVM: the memory columns are that JVM's peaks)");
         List<Map<String, Object>> runs = children.run("distributed", env("1"), concat("distributed", d.asArgs()), 120);
         Map<String, Map<String, Object>> byRun = new HashMap<>();
@@ -274,7 +277,7 @@ public final class BenchHarness {
         return variants;
     }
 
-    private static Map<String, String> env(String ompThreads) {
+    static Map<String, String> env(String ompThreads) {
         Map<String, String> env = new HashMap<>();
         env.put("OMP_NUM_THREADS", ompThreads);
         return env;
@@ -287,7 +290,7 @@ public final class BenchHarness {
         return all;
     }
 
-    private static double number(Map<String, Object> r, String key) {
+    static double number(Map<String, Object> r, String key) {
         Object v = r.get(key);
         return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
     }

@@ -9,7 +9,7 @@ import java.util.Set;
 /** What to run and how long: sections, quick or full, where child logs go. */
 public final class BenchSettings {
     /** The harness's sections, in the order they run. */
-    public enum Section { GEMM, REPLICA, DISTRIBUTED }
+    public enum Section { GEMM, REPLICA, PEER, DISTRIBUTED }
 
     final boolean quick;
     final Set<Section> sections;
@@ -27,6 +27,9 @@ public final class BenchSettings {
         this.threads = threads;
         this.logDir = logDir;
         cases.forEach(ReplicaCase::byName);
+        if (sections.contains(Section.PEER) && !PeerProbe.available()) {
+            throw new IllegalArgumentException(PeerProbe.HOW_TO_ENABLE);
+        }
         for (String t : threads) {
             if (!List.of("1", "omp", "blas").contains(t)) {
                 throw new IllegalArgumentException("unknown thread setting '" + t + "'; use 1, omp or blas");
@@ -39,7 +42,7 @@ public final class BenchSettings {
         try {
             return Section.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica or distributed");
+            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, peer or distributed");
         }
     }
 
@@ -50,6 +53,10 @@ public final class BenchSettings {
     int warmupSteps() { return quick ? 1 : 2; }
     int rounds() { return quick ? 2 : 4; }
     int stepsPerRound() { return quick ? 1 : 2; }
+    /** Child JVMs per side and thread setting in the peer section, alternating ours and the peer's. */
+    int peerRepeats() { return quick ? 1 : 2; }
+    /** Where DJL extracts libtorch from its jar (ENGINE_CACHE_DIR): next to the child logs. */
+    File peerEngineCache() { return new File(logDir, "djl-cache"); }
 
     DistributedProbe.Settings distributed() {
         return quick ? new DistributedProbe.Settings(2, 128, 32, 2, 3, 8)

@@ -138,6 +138,7 @@ final class GruKernels {
         INDArray dhNext = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
         INDArray tmp = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
         INDArray carry = f.maskT == null ? null : mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
+        INDArray rwT = StepBlocked.transposedCopy(f.rw, mgr);
 
         boolean haveNext = false;
         for (long t = steps - 1; t >= first; t--) {
@@ -200,7 +201,7 @@ final class GruKernels {
 
             if (t > first) {
                 dh.muli(z, dhNext);
-                Nd4j.gemm(block(dHu, t, 0, 3 * h), f.rw, dhNext, false, true, 1.0, 1.0);
+                Nd4j.gemm(block(dHu, t, 0, 3 * h), rwT, dhNext, false, false, 1.0, 1.0);
                 if (carry != null) {
                     dhNext.addi(carry);
                 }
