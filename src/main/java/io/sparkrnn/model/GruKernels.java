@@ -139,6 +139,7 @@ final class GruKernels {
         INDArray tmp = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
         INDArray carry = f.maskT == null ? null : mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
 
+        StateGradientProbe.Recorder probe = StateGradientProbe.current();
         boolean haveNext = false;
         for (long t = steps - 1; t >= first; t--) {
             INDArray et = block(e, t, 0, h);
@@ -160,6 +161,9 @@ final class GruKernels {
                 et.addi(dhNext, dh);
             } else {
                 dh.assign(et);
+            }
+            if (probe != null) {
+                probe.record(t, dh);
             }
             INDArray r = block(f.gates, t, 0, h);
             INDArray z = block(f.gates, t, h, h);

@@ -118,6 +118,7 @@ final class LstmKernels {
         INDArray dcNext = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
         INDArray tmp = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
 
+        StateGradientProbe.Recorder probe = StateGradientProbe.current();
         boolean haveNext = false;
         for (long t = steps - 1; t >= first; t--) {
             INDArray et = block(e, t, 0, h);
@@ -133,6 +134,9 @@ final class LstmKernels {
                 if (haveNext) {
                     dcNext.muliColumnVector(m);
                 }
+            }
+            if (probe != null) {
+                probe.record(t, dh);
             }
             INDArray a = block(f.gates, t, 0, h);
             INDArray fg = block(f.gates, t, h, h);

@@ -34,6 +34,12 @@ class ExperimentCommandTest {
         return Files.readAllLines(out.resolve(name + ".csv")).stream().map(line -> line.split(",", -1)).toList();
     }
 
+    /** The rows of a further table the experiment wrote, NAME-SUFFIX.csv, split into cells. */
+    private List<String[]> part(String name, String suffix) throws IOException {
+        return Files.readAllLines(out.resolve(name + "-" + suffix + ".csv")).stream()
+                .map(line -> line.split(",", -1)).toList();
+    }
+
     private static double cell(List<String[]> rows, String rowKey, String column) {
         int index = Arrays.asList(rows.get(0)).indexOf(column);
         assertTrue(index >= 0, "column " + column);
