@@ -105,23 +105,25 @@ class ExperimentCommandTest {
     }
 
     @Test
-    void explodingGradientsAndTheDirectionOfClippedSteps() throws IOException {
+    void explodingGradientsThrowUnclippedSgdOffWhileClippedStepsKeepOrTurnTheDirection() throws IOException {
         List<String[]> rows = reduced("exploding");
         List<String[]> steps = part("exploding", "steps");
-        // Measured (reduced, 60 steps, seed 42): the raw per-token gradient norm of the first step is 2.2e15 in all
-        // three runs (the same initial network and minibatch). The unclipped step saturates the tanh units, after
-        // which its gradient norm stays near 1 (0.85 to 2.2) and it trains (loss 2.96 -> 2.07 over the first and last
-        // 10 steps); the clipped runs keep exploding gradients (1e13-1e15) for dozens of steps. So the lecture's
-        // "unclipped training jumps" does not reproduce here (README), and is not asserted.
-        assertTrue(cell(steps, "1", "none: grad norm") > 1e12, "the gradient explodes");
-        assertEquals(cell(steps, "1", "none: grad norm"), cell(steps, "1", "global: grad norm"), 1.0,
+        // Measured (reduced, 60 steps, seed 42; seeds 1 / 2 / 3 in the README): the first step's raw per-token
+        // gradient norm is 911 in all three runs (same network and minibatch; 1 to 30 once training runs). Without
+        // clipping SGD at lr 2 is thrown off: its loss climbs from 3.78 to 13.0 by step 6, rises by more than one
+        // nat 12 times and ends at validation 7.95 bpc, worse than guessing uniformly (4.86). Global clipping
+        // (steps of norm <= 1) trains: 3.68 -> 3.19 (mean of the first and last 10 steps), 2 such rises, 4.10 bpc.
+        assertTrue(cell(steps, "1", "none: grad norm") > 100, "the first gradient explodes");
+        assertEquals(cell(steps, "1", "none: grad norm"), cell(steps, "1", "global: grad norm"), 1e-9,
                 "the same first minibatch and network");
-        for (String mode : List.of("none", "perLayer", "global")) {
-            assertEquals("no", rows.stream().filter(r -> r[0].equals(mode)).findFirst().orElseThrow()[2],
-                    mode + " stays finite");
-        }
+        assertTrue(cell(rows, "none", "largest rise") > 3, "the unclipped loss jumps");
+        assertTrue(cell(rows, "none", "val bpc") > cell(rows, "global", "val bpc") + 1, "unclipped training is thrown off");
+        assertTrue(cell(rows, "none", "rises > 1 nat") > 2 * cell(rows, "global", "rises > 1 nat"),
+                "the unclipped loss jumps far more often");
+        assertTrue(cell(rows, "global", "end loss") < cell(rows, "global", "start loss") - 0.2,
+                "global clipping trains");
         // The direction: global clipping scales the whole gradient (cosine 1.000000 measured), per-layer clipping
-        // turns it (0.850 measured; 0.82-0.86 with other settings).
+        // turns it (0.712 measured; 0.82-0.86 with other settings tried).
         assertTrue(cell(rows, "global", "cos(step, gradient)") > 0.9999, "global clipping keeps the direction");
         assertTrue(cell(rows, "none", "cos(step, gradient)") > 0.9999, "no clipping: the step is the gradient");
         assertTrue(cell(rows, "perLayer", "cos(step, gradient)") < 0.95, "per-layer clipping turns the step");
@@ -142,8 +144,8 @@ class ExperimentCommandTest {
     @Test
     void residualDenseAndHighwayConnectionsTrainDeepStacksFaster() throws IOException {
         List<String[]> rows = reduced("depth");
-        // Measured (reduced, 6 rounds, validation bpc) with seeds 1 / 2: none 4.335 / 4.370, residual 3.710 / 3.844,
-        // dense 3.942 / 4.029, highway 4.286 / 4.333. A highway stack starts nearly shallow (gate bias -2: each
+        // Measured (reduced, 6 rounds, validation bpc) with seeds 1 / 2 / 3: none 4.335 / 4.370 / 4.343, residual
+        // 3.710 / 3.844 / 3.816, dense 3.942 / 4.029 / 4.002, highway 4.286 / 4.333 / 4.276. A highway stack starts nearly shallow (gate bias -2: each
         // layer mostly carries its input), so after 6 rounds it is only just ahead; after 20 rounds it is far ahead
         // (full run: 3.20 against 4.27).
         double none = cell(rows, "6", "none: val bpc");

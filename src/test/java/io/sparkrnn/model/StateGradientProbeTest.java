@@ -5,6 +5,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -38,7 +39,10 @@ class StateGradientProbeTest {
         List<INDArray> gradients = new ArrayList<>();
         StateGradientProbe.recording((step, dh) -> {
             steps.add(step);
-            gradients.add(dh.dup());
+            // A copy outside the kernel's workspace, which closes after backprop.
+            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                gradients.add(dh.dup());
+            }
         }, () -> {
             graph.setInputs(tokens);
             graph.setLabels(labels);
