@@ -78,7 +78,7 @@ final class ExplodingExperiment implements Experiment {
             runs.put(mode, context.trainings().train(runId, corpus, settings, init));
         }
         ResultTable table = new ResultTable("clipping", "steps", "diverged", "start loss", "end loss",
-                "largest rise", "rises > 1 nat", "max grad norm", "val bpc", "cos(step, gradient)");
+                "largest rise", "rises > 1 nat", "max grad norm", "val bpc", "step-gradient cosine");
         for (String mode : MODES) {
             TrainedRun run = runs.get(mode);
             double[] loss = column(run, "trainLoss");
@@ -90,7 +90,7 @@ final class ExplodingExperiment implements Experiment {
         table.note("Every step of each run in the next table. start / end loss: training loss (nats per character) "
                 + "averaged over the first / last " + EDGE + " steps; largest rise: the largest increase of the loss "
                 + "from one step to the next; max grad norm: the largest raw per-token gradient L2 norm before "
-                + "clipping; diverged: a step went non-finite and the run stopped there. cos(step, gradient): cosine "
+                + "clipping; diverged: a step went non-finite and the run stopped there. step-gradient cosine: cosine "
                 + "between the step the trainer applied and the raw gradient of the same minibatch, at the initial "
                 + "parameters, mean over " + DIRECTION_BATCHES + " minibatches.");
         table.note(String.format(Locale.ROOT, "1-layer rnn %d, sequences of %d characters, batches of 16, SGD lr %s, "

@@ -66,7 +66,8 @@ public final class ResultTable {
     }
 
     public String csv() {
-        StringBuilder text = new StringBuilder(String.join(",", columns)).append('\n');
+        StringBuilder text = new StringBuilder(columns.stream().map(ResultTable::csvCell)
+                .collect(Collectors.joining(","))).append('\n');
         for (List<String> row : rows) {
             text.append(row.stream().map(ResultTable::csvCell).collect(Collectors.joining(","))).append('\n');
         }
