@@ -108,22 +108,25 @@ class ExperimentCommandTest {
     void explodingGradientsThrowUnclippedSgdOffWhileClippedStepsKeepOrTurnTheDirection() throws IOException {
         List<String[]> rows = reduced("exploding");
         List<String[]> steps = part("exploding", "steps");
-        // Measured (reduced, 60 steps, seed 42; seeds 1 / 2 / 3 in the README): the first step's raw per-token
-        // gradient norm is 911 in all three runs (same network and minibatch; 1 to 30 once training runs). Without
-        // clipping SGD at lr 2 is thrown off: its loss climbs from 3.78 to 13.0 by step 6, rises by more than one
-        // nat 12 times and ends at validation 7.95 bpc, worse than guessing uniformly (4.86). Global clipping
-        // (steps of norm <= 1) trains: 3.68 -> 3.19 (mean of the first and last 10 steps), 2 such rises, 4.10 bpc.
+        // Measured (reduced, 60 steps, seed 42): the first step's raw per-token gradient norm is 911 in all three
+        // runs (same network and minibatch; 1 to 30 once training runs). Without clipping SGD at lr 2 is thrown off:
+        // its loss climbs from 3.78 to 13.0 by step 6, rises by more than one nat 12 times and ends at validation
+        // 7.95 bpc, worse than guessing uniformly (4.86). Global clipping (steps of norm <= 1) trains: 3.68 -> 3.19
+        // (mean of the first and last 10 steps), 2 such rises, 4.10 bpc. Seeds 42 / 1 / 2 / 3: unclipped largest
+        // rise 4.9 / 6.2 / 2.4 / 3.8 nats, rises > 1 nat 12 / 10 / 11 / 11 against global's 2 / 1 / 1 / 1,
+        // validation 7.95 / 7.94 / 7.81 / 8.59 against global's 4.10 / 4.31 / 4.45 / 4.14 bpc, global's loss
+        // 3.68 -> 3.19 / 3.78 -> 3.28 / 3.73 -> 2.99 / 3.67 -> 2.93; per-layer cosine 0.71 / 0.67 / 0.68 / 0.72.
         assertTrue(cell(steps, "1", "none: grad norm") > 100, "the first gradient explodes");
         assertEquals(cell(steps, "1", "none: grad norm"), cell(steps, "1", "global: grad norm"), 1e-9,
                 "the same first minibatch and network");
-        assertTrue(cell(rows, "none", "largest rise") > 3, "the unclipped loss jumps");
+        assertTrue(cell(rows, "none", "largest rise") > 2, "the unclipped loss jumps");
         assertTrue(cell(rows, "none", "val bpc") > cell(rows, "global", "val bpc") + 1, "unclipped training is thrown off");
         assertTrue(cell(rows, "none", "rises > 1 nat") > 2 * cell(rows, "global", "rises > 1 nat"),
                 "the unclipped loss jumps far more often");
         assertTrue(cell(rows, "global", "end loss") < cell(rows, "global", "start loss") - 0.2,
                 "global clipping trains");
         // The direction: global clipping scales the whole gradient (cosine 1.000000 measured), per-layer clipping
-        // turns it (0.712 measured; 0.82-0.86 with other settings tried).
+        // turns it (0.67-0.72 measured; 0.82-0.86 with other settings tried).
         assertTrue(cell(rows, "global", "step-gradient cosine") > 0.9999, "global clipping keeps the direction");
         assertTrue(cell(rows, "none", "step-gradient cosine") > 0.9999, "no clipping: the step is the gradient");
         assertTrue(cell(rows, "perLayer", "step-gradient cosine") < 0.95, "per-layer clipping turns the step");
