@@ -63,7 +63,9 @@ public final class Options {
     public static final ConfigOption<String> CONNECTIONS = Rules.oneOf(of("model.connections", STRING, "none",
             "How layers are joined: none (plain stack), residual (each layer's output plus its input, projected "
                     + "where sizes differ), dense (each layer sees the embedding and every earlier layer; the "
-                    + "softmax sees every layer)."), "none", "residual", "dense");
+                    + "softmax sees every layer), highway (a learned gate T mixes each layer's output and its input: "
+                    + "T * output + (1 - T) * input, the input projected where sizes differ)."),
+            "none", "residual", "dense", "highway");
     public static final ConfigOption<Double> DROPOUT = Rules.fraction(of("model.dropout", DOUBLE, 0.0,
             "Probability of dropping each input of a recurrent layer during training (0 = off)."), true);
     public static final ConfigOption<Integer> SEQ_LENGTH = Rules.atLeast(of("model.seqLength", INT, 64,
@@ -78,6 +80,10 @@ public final class Options {
     public static final ConfigOption<Double> LSTM_FORGET_BIAS = of("model.lstmForgetBias", DOUBLE, 1.0,
             "Initial forget-gate bias of lstm layers (DL4J's default 1.0); larger keeps the cell state, and its "
                     + "gradient, over longer distances early in training.")
+            .allowing("a finite number", Double::isFinite);
+    public static final ConfigOption<Double> HIGHWAY_GATE_BIAS = of("model.highwayGateBias", DOUBLE, -2.0,
+            "Initial bias of the transform gate of model.connections = highway; negative (sigmoid(-2) = 0.12) makes "
+                    + "each layer start by carrying its input through, so a deep stack starts shallow.")
             .allowing("a finite number", Double::isFinite);
     public static final ConfigOption<String> POOLING = Rules.oneOf(of("model.pooling", STRING, "last",
             "task = classify: how the encoder's outputs over a line become one vector for the label softmax: last "
