@@ -53,6 +53,8 @@ public final class BenchChild {
                         !"false".equals(s.get("stock")), "true".equals(s.get("dl4jLayer"))).run());
             case "distributed":
                 return new DistributedProbe(DistributedProbe.Settings.parse(s)).run();
+            case "convergence":
+                return List.of(new ConvergenceProbe(s).run());
             default:
                 throw new IllegalArgumentException("unknown probe " + name);
         }

@@ -203,7 +203,7 @@ public final class TrainingRun {
     private String trainRounds(Session run, RunLock lock, RoundMonitor monitor) {
         TrainSettings settings = TrainSettings.from(config, deviceBinder);
         NonFiniteRetries master = new NonFiniteRetries(new ParameterAveragingMaster(sc, task, run.spec, settings, run.outer,
-                config.get(Options.MAX_UPDATE_NORM)), config);
+                config.get(Options.MAX_UPDATE_NORM)), config, run.replicas);
         DistributedEvaluator evaluator = new DistributedEvaluator(sc, task, run.spec, settings);
         int rounds = config.get(Options.ROUNDS);
         RoundTrigger evaluation = new RoundTrigger(config.get(Options.EVAL_EVERY), rounds);
