@@ -4,6 +4,7 @@ import io.sparkrnn.config.ConfigLoader;
 import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.dist.AveragingSchedule;
+import io.sparkrnn.dist.ReplicaBatch;
 import io.sparkrnn.dist.TrainingRun;
 import io.sparkrnn.dist.TrainingSummary;
 import io.sparkrnn.metrics.ConsoleProgress;
@@ -49,7 +50,7 @@ final class ConvergenceProbe {
                 "checkpoint.root=" + root.toURI(), "sample.length=0"));
         File conf = args.containsKey("conf") ? new File(args.get("conf")) : null;
         RunConfig base = ConfigLoader.load(conf, overrides);
-        long tokensPerStep = (long) replicas * base.get(Options.BATCH_SIZE) * base.get(Options.SEQ_LENGTH);
+        long tokensPerStep = (long) replicas * ReplicaBatch.size(base, replicas) * base.get(Options.SEQ_LENGTH);
         int rounds = AveragingSchedule.from(base).roundsFor((tokens + tokensPerStep - 1) / tokensPerStep);
         long tokensPerRound = tokensPerStep * base.get(Options.AVERAGING_FREQUENCY);
         int evalEvery = (int) Math.max(1, Math.round((double) evalTokens / tokensPerRound));

@@ -115,6 +115,10 @@ public final class Options {
             "How the replica learning rate grows with the number of replicas R: none, sqrt (train.learningRate x "
                     + "sqrt(R)) or linear (x R); the averaged update of R replicas is about as long as one replica's, "
                     + "so more replicas take steps no longer than one, on R times the tokens."), "none", "sqrt", "linear");
+    public static final ConfigOption<String> BATCH_SCALING = Rules.oneOf(of("train.batchScaling", STRING, "none",
+            "How each replica's minibatch follows the number of replicas R: none (every replica trains on "
+                    + "train.batchSize windows per local step) or divide (on train.batchSize / R, rounded up, so that R "
+                    + "replicas together take steps of train.batchSize windows, as one replica does)."), "none", "divide");
     public static final ConfigOption<Integer> WARMUP_STEPS = Rules.atLeast(of("train.warmupSteps", INT, 0,
             "Linear warm-up of the replica learning rate: a round ending after s local steps trains at min(1, s / "
                     + "warmupSteps) of it (0 = no warm-up)."), 0);

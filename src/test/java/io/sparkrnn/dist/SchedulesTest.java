@@ -63,6 +63,15 @@ class SchedulesTest {
     }
 
     @Test
+    void dividedBatchesShareTheConfiguredBatchAmongReplicas() {
+        assertEquals(32, ReplicaBatch.size(config("train.batchSize=32"), 4));
+        assertEquals(16, ReplicaBatch.size(config("train.batchSize=32", "train.batchScaling=divide"), 2));
+        assertEquals(11, ReplicaBatch.size(config("train.batchSize=32", "train.batchScaling=divide"), 3));
+        assertEquals(32, ReplicaBatch.size(config("train.batchSize=32", "train.batchScaling=divide"), 1));
+        assertThrows(ConfigError.class, () -> config("train.batchScaling=multiply"));
+    }
+
+    @Test
     void aLoweredRateCapsTheSchedule() {
         MasterState state = new MasterState(null, null, 0, 0);
         assertEquals(0.004, state.learningRate(0.004), 0);

@@ -9,8 +9,8 @@ import java.io.{ByteArrayOutputStream, PrintStream}
 import java.nio.file.Path
 
 /**
- * The convergence options on a real local[2] Spark: learning-rate scaling with the replica count, warm-up and an
- * averaging-frequency ramp. Each round follows the schedules; the same seed gives bit-identical parameters; a run
+ * The convergence options on a real local[2] Spark: learning-rate scaling with the replica count, warm-up, an
+ * averaging-frequency ramp, and the minibatch divided among the replicas. Each round follows the schedules; the same seed gives bit-identical parameters; a run
  * stopped in the middle of the warm-up and the ramp and resumed ends bit for bit where the uninterrupted run does;
  * a round where every replica goes non-finite is retried below the scheduled rate, which then caps the schedule.
  */
@@ -21,13 +21,16 @@ class SchedulesSuite extends AnyFunSuite with LocalSpark with BeforeAndAfterEach
 
   private val batch = 4
   private val seqLength = 16
-  /** K goes 1, 2, 3, 3, ... (ramp over 4 steps); the rate warms up over 6 steps and is scaled by sqrt(2). */
+  /**
+   * K goes 1, 2, 3, 3, ... (ramp over 4 steps); the rate warms up over 6 steps and is scaled by sqrt(2); each of the
+   * 2 replicas trains on half the batch.
+   */
   private val scheduled: Seq[(String, Any)] = Seq("model.layers" -> 1, "model.hiddenSize" -> 16,
     "model.embeddingSize" -> 8, "model.seqLength" -> seqLength, "train.batchSize" -> batch, "eval.maxWindows" -> 32,
     "data.blockSize" -> 512, "data.validationFraction" -> 0.1, "master.replicas" -> 2, "eval.everyRounds" -> 1000,
     "checkpoint.everyRounds" -> 1000, "train.learningRate" -> 0.01, "train.lrScaling" -> "sqrt",
     "train.warmupSteps" -> 6, "train.averagingFrequency" -> 3, "train.averagingFrequencyStart" -> 1,
-    "train.averagingRampSteps" -> 4, "model.dropout" -> 0.1)
+    "train.averagingRampSteps" -> 4, "model.dropout" -> 0.1, "train.batchScaling" -> "divide")
 
   override def afterEach(): Unit = {
     FaultInjection.install("")
@@ -53,7 +56,7 @@ class SchedulesSuite extends AnyFunSuite with LocalSpark with BeforeAndAfterEach
       val expectedRate = 0.01 * math.sqrt(2) * math.min(1.0, stepsAfter(i) / 6.0)
       assert(math.abs(rows.get(i).number("learningRate") - expectedRate) < 1e-12,
         s"round ${i + 1}: learning rate ${rows.get(i).number("learningRate")}, expected $expectedRate")
-      assert(rows.get(i).number("tokens") == 2 * localSteps(i) * batch * seqLength, s"round ${i + 1} tokens")
+      assert(rows.get(i).number("tokens") == 2 * localSteps(i) * (batch / 2) * seqLength, s"round ${i + 1} tokens")
     }
     assert(uninterrupted.finalState().steps() == 15)
   }
