@@ -7,8 +7,9 @@ import io.sparkrnn.config.RunConfig;
  * The replicas' learning rate in a round, as a pure function of the replica count and the local steps taken (so a
  * resume continues it exactly): {@code train.learningRate}, scaled with the replica count as
  * {@code train.lrScaling} says, times a linear warm-up over {@code train.warmupSteps}. Averaging R replicas' Adam
- * updates gives a step about as long as one replica's while it trained on R times the tokens; scaling the rate is
- * what lets R replicas cover as much ground per token as one.
+ * updates gives a step about as long as one replica's while it trained on R times the tokens; scaling the rate makes
+ * that step longer, which pays only where steps are too short rather than too few (on the quick-start model early in
+ * training they were too few: docs/PERFORMANCE.md, "Convergence").
  */
 final class LearningRateSchedule {
     private final double peak;
