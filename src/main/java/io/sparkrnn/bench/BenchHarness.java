@@ -40,6 +40,9 @@ public final class BenchHarness {
         if (settings.sections.contains(BenchSettings.Section.DISTRIBUTED)) {
             distributed();
         }
+        if (settings.sections.contains(BenchSettings.Section.CONVERGENCE)) {
+            new ConvergenceSection(settings.convergence, report, children).run();
+        }
         if (saveTo != null) {
             report.save(saveTo);
         }

@@ -108,6 +108,26 @@ public final class Options {
             "Averaging rounds to train (in total, counting rounds before a resume)."), 1);
     public static final ConfigOption<Integer> AVERAGING_FREQUENCY = Rules.atLeast(of("train.averagingFrequency", INT, 8,
             "Local steps each replica takes between two averagings."), 1);
+    public static final ConfigOption<Integer> AVERAGING_FREQUENCY_START = Rules.atLeast(of(
+            "train.averagingFrequencyStart", INT, 0,
+            "Local steps between averagings at the start of training (0 = train.averagingFrequency throughout); the "
+                    + "frequency moves linearly from it to train.averagingFrequency over train.averagingRampSteps local "
+                    + "steps. 1 averages every step early (post-local SGD); a value above train.averagingFrequency "
+                    + "averages rarely early and more often later (AdaComm-style)."), 0);
+    public static final ConfigOption<Integer> AVERAGING_RAMP_STEPS = Rules.atLeast(of("train.averagingRampSteps", INT, 0,
+            "Local steps over which the averaging frequency moves from train.averagingFrequencyStart to "
+                    + "train.averagingFrequency (0 = no ramp)."), 0);
+    public static final ConfigOption<String> LR_SCALING = Rules.oneOf(of("train.lrScaling", STRING, "none",
+            "How the replica learning rate grows with the number of replicas R: none, sqrt (train.learningRate x "
+                    + "sqrt(R)) or linear (x R); the averaged update of R replicas is about as long as one replica's, "
+                    + "so more replicas take steps no longer than one, on R times the tokens."), "none", "sqrt", "linear");
+    public static final ConfigOption<String> BATCH_SCALING = Rules.oneOf(of("train.batchScaling", STRING, "none",
+            "How each replica's minibatch follows the number of replicas R: none (every replica trains on "
+                    + "train.batchSize windows per local step) or divide (on train.batchSize / R, rounded up, so that R "
+                    + "replicas together take steps of train.batchSize windows, as one replica does)."), "none", "divide");
+    public static final ConfigOption<Integer> WARMUP_STEPS = Rules.atLeast(of("train.warmupSteps", INT, 0,
+            "Linear warm-up of the replica learning rate: a round ending after s local steps trains at min(1, s / "
+                    + "warmupSteps) of it (0 = no warm-up)."), 0);
     public static final ConfigOption<Integer> NON_FINITE_RETRIES = Rules.atLeast(of("train.nonFiniteRetries", INT, 3,
             "Times a round in which every replica went non-finite is retried from the same parameters, each time at a "
                     + "lower learning rate, before the run stops with exit code 6."), 0);

@@ -205,8 +205,9 @@ public final class TrainingRun {
     /** The round loop; returns the last checkpoint written (or resumed from). */
     private String trainRounds(Session run, RunLock lock, RoundMonitor monitor) {
         TrainSettings settings = TrainSettings.from(config, deviceBinder);
-        NonFiniteRetries master = new NonFiniteRetries(new ParameterAveragingMaster(sc, task, run.spec, settings, run.outer,
-                config.get(Options.MAX_UPDATE_NORM)), config);
+        TrainSettings replicaSettings = settings.withBatchSize(ReplicaBatch.size(config, run.replicas));
+        NonFiniteRetries master = new NonFiniteRetries(new ParameterAveragingMaster(sc, task, run.spec, replicaSettings, run.outer,
+                config.get(Options.MAX_UPDATE_NORM)), config, run.replicas);
         DistributedEvaluator evaluator = new DistributedEvaluator(sc, task, run.spec, settings);
         int rounds = config.get(Options.ROUNDS);
         RoundTrigger evaluation = new RoundTrigger(config.get(Options.EVAL_EVERY), rounds);
@@ -294,7 +295,7 @@ public final class TrainingRun {
         progress.info(String.format(Locale.ROOT, "data: vocabulary %d, %,d training and %,d validation %s, "
                         + "%d replicas, %d steps of %d per round",
                 run.corpus.vocabulary().size(), run.corpus.trainWindows(), run.corpus.validationWindows(),
-                examples, run.replicas, config.get(Options.AVERAGING_FREQUENCY), config.get(Options.BATCH_SIZE)));
+                examples, run.replicas, config.get(Options.AVERAGING_FREQUENCY), ReplicaBatch.size(config, run.replicas)));
         if (run.corpus.unknownCharacters() > 0) {
             // Printed in quiet mode too: a pipeline's log should show that the model cannot see part of its corpus.
             progress.summary(String.format(Locale.ROOT, "unknown characters: %,d corpus characters are not in the "
