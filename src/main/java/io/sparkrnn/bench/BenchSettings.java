@@ -9,14 +9,18 @@ import java.util.stream.Collectors;
 
 /** What to run and how long: sections, quick or full, where child logs go. */
 public final class BenchSettings {
-    /** The harness's sections, in the order they run; SCALE and OPTIONS only when named (long, and many GB of disk). */
-    public enum Section { GEMM, REPLICA, DISTRIBUTED, SCALE, OPTIONS }
+    /**
+     * The harness's sections, in the order they run; CONVERGENCE (an hour or more), SCALE and OPTIONS (long, and many
+     * GB of disk) only when named.
+     */
+    public enum Section { GEMM, REPLICA, PEER, DISTRIBUTED, CONVERGENCE, SCALE, OPTIONS }
 
     final boolean quick;
     final Set<Section> sections;
     final List<String> cases;
     final List<String> threads;
     final File logDir;
+    final ConvergenceSettings convergence;
     /** Standalone masters (spark://...) the scale section also runs on, besides local[2]. */
     final List<String> masters;
     /** Replica counts the scale section runs (empty: all of them). */
@@ -27,11 +31,23 @@ public final class BenchSettings {
     /**
      * @param threads thread settings of the replica section: "1", "omp", "blas" (empty: all)
      */
+    public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, List<String> threads, File logDir) {
+        this(quick, sections, cases, threads, logDir, null, List.of(), List.of(), false);
+    }
+
+    /**
+     * @param convergence what the convergence section trains; needed when it is among the sections
+     * @param masters standalone masters the scale section also runs on
+     * @param replicas replica counts the scale section runs (empty: all)
+     * @param reuseLogs read a child's results from its log when there instead of running it again
+     */
     public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, List<String> threads, File logDir,
-                         List<String> masters, List<Integer> replicas, boolean reuseLogs) {
+                         ConvergenceSettings convergence, List<String> masters, List<Integer> replicas,
+                         boolean reuseLogs) {
         this.quick = quick;
-        this.sections = sections.isEmpty() ? EnumSet.of(Section.GEMM, Section.REPLICA, Section.DISTRIBUTED)
+        this.sections = sections.isEmpty() ? EnumSet.of(Section.GEMM, Section.REPLICA, Section.PEER, Section.DISTRIBUTED)
                 : EnumSet.copyOf(sections);
+        this.convergence = convergence;
         this.cases = cases;
         this.threads = threads;
         this.logDir = logDir;
@@ -44,6 +60,9 @@ public final class BenchSettings {
             }
         }
         cases.forEach(ReplicaCase::byName);
+        if (sections.contains(Section.PEER) && !PeerProbe.available()) {
+            throw new IllegalArgumentException(PeerProbe.HOW_TO_ENABLE);
+        }
         for (String t : threads) {
             if (!List.of("1", "omp", "blas").contains(t)) {
                 throw new IllegalArgumentException("unknown thread setting '" + t + "'; use 1, omp or blas");
@@ -56,7 +75,8 @@ public final class BenchSettings {
         try {
             return Section.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, distributed, scale or options");
+            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, peer, distributed, "
+                    + "convergence, scale or options");
         }
     }
 
@@ -67,6 +87,10 @@ public final class BenchSettings {
     int warmupSteps() { return quick ? 1 : 2; }
     int rounds() { return quick ? 2 : 4; }
     int stepsPerRound() { return quick ? 1 : 2; }
+    /** Child JVMs per side and thread setting in the peer section, alternating ours and the peer's. */
+    int peerRepeats() { return quick ? 1 : 2; }
+    /** Where DJL extracts libtorch from its jar (ENGINE_CACHE_DIR): next to the child logs. */
+    File peerEngineCache() { return new File(logDir, "djl-cache"); }
 
     /** Replica counts of the scale section. */
     List<Integer> scaleReplicas() { return selected(quick ? List.of(2, 8) : List.of(2, 4, 8, 16, 32)); }

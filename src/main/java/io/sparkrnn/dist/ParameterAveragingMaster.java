@@ -42,23 +42,23 @@ public final class ParameterAveragingMaster implements AutoCloseable {
         this.maxUpdateNorm = maxUpdateNorm;
         this.moments = moments;
         this.accumulators = ReplicaAccumulators.register(sc.sc());
-        this.aggregation = new SlicedAggregation(sc, plan, accumulators, settings.localSteps);
+        this.aggregation = new SlicedAggregation(sc, plan, accumulators);
     }
 
     /**
-     * Trains one round at the given replica learning rate. A round in which no replica returned a finite update
+     * Trains one round of {@code localSteps} local steps at the given replica learning rate. A round in which no replica returned a finite update
      * (or whose average is not finite) leaves the state untouched and reports zero replicas, so the caller can
      * retry it from the same parameters.
      */
-    RoundOutcome runRound(MasterState state, JavaRDD<WindowShard> shards, double learningRate) {
+    RoundOutcome runRound(MasterState state, JavaRDD<WindowShard> shards, double learningRate, int localSteps) {
         PhaseTimes phases = new PhaseTimes();
         int round = state.round() + 1;
         RoundInput roundInput = phases.time("broadcast", () -> new RoundInput(round, state.steps(),
-                state.params().toFloatVector(), moments.broadcastMoments(state), learningRate));
+                state.params().toFloatVector(), moments.broadcastMoments(state), learningRate, localSteps));
         Broadcast<RoundInput> input = phases.time("broadcast", () -> sc.broadcast(roundInput));
         accumulators.reset();
         SlicedAggregation.Round replicas = aggregation.round(shards,
-                new ReplicaTask(input, moments.forRound(round), task, spec, settings), round);
+                new ReplicaTask(input, moments.forRound(round), task, spec, settings), round, localSteps);
         phases.time("replica compute", replicas::train);
         ReplicaResult sum = phases.time("aggregation", replicas::sum);
         phases.time("cleanup", () -> {
@@ -77,7 +77,7 @@ public final class ParameterAveragingMaster implements AutoCloseable {
                     round, sum.nonFiniteReplicas, learningRate);
             return new RoundOutcome(round, sum, Double.NaN, 0, phases, learningRate, broadcastBytes);
         }
-        double[] norms = phases.time("master update", () -> applyAverage(state, sum));
+        double[] norms = phases.time("master update", () -> applyAverage(state, sum, localSteps));
         return new RoundOutcome(round, sum, norms[0], norms[1], phases, learningRate, broadcastBytes);
     }
 
@@ -91,14 +91,14 @@ public final class ParameterAveragingMaster implements AutoCloseable {
     }
 
     /** @return the averaged update's norm before and after the master's clip */
-    private double[] applyAverage(MasterState state, ReplicaResult sum) {
+    private double[] applyAverage(MasterState state, ReplicaResult sum, int localSteps) {
         INDArray u = Nd4j.createFromArray(sum.deltaSum).divi(sum.replicas);
         GlobalNormClipper.ClipResult clip = GlobalNormClipper.clip(u, maxUpdateNorm);
         outer.apply(state.params(), u);
         boolean shipped = sum.updaterStateSum != null;
         INDArray averagedState = !shipped || sum.updaterStateSum.length == 0 ? state.updaterState()
                 : Nd4j.createFromArray(sum.updaterStateSum).divi(sum.replicas);
-        state.completeRound(averagedState, settings.localSteps);
+        state.completeRound(averagedState, localSteps);
         moments.afterRound(state, shipped);
         return new double[] {clip.norm(), clip.norm() * clip.scale()};
     }

@@ -75,7 +75,7 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
 
         ReplicaResult result = new ReplicaResult();
         boolean injectedNonFinite = FaultInjection.forcesNonFinite(round.round, partition);
-        for (int k = 0; k < settings.localSteps; k++) {
+        for (int k = 0; k < round.localSteps; k++) {
             long step = round.firstStep + k;
             FaultInjection.beforeStep(round.round, partition, k);
             int[] windows = schedule.windowsOf(step);
@@ -101,7 +101,7 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
         result.updaterStateSum = moments.shipped() ? trained : null;
         result.momentFallbacks = start.fallback() ? 1 : 0;
         result.replicas = 1;
-        result.maxEpoch = schedule.epochAt(round.firstStep + settings.localSteps);
+        result.maxEpoch = schedule.epochAt(round.firstStep + round.localSteps);
         result.computeSeconds = (System.nanoTime() - started) / 1e9;
         return result;
     }

@@ -30,34 +30,37 @@ final class SlicedAggregation {
     private final SliceLayout moments;
     private final DeltaCodec codec;
     private final ReplicaAccumulators accumulators;
-    private final int localSteps;
 
-    SlicedAggregation(JavaSparkContext sc, AggregationPlan plan, ReplicaAccumulators accumulators, int localSteps) {
+    SlicedAggregation(JavaSparkContext sc, AggregationPlan plan, ReplicaAccumulators accumulators) {
         this.sc = sc;
         this.deltas = plan.deltaLayout();
         this.moments = plan.momentLayout();
         this.codec = plan.codec;
         this.accumulators = accumulators;
-        this.localSteps = localSteps;
     }
 
-    /** Round {@code round}: one replica per partition of {@code shards}, each running {@code replica}. */
-    <T> Round round(JavaRDD<T> shards, Function<Iterator<T>, ReplicaResult> replica, int round) {
+    /**
+     * Round {@code round}: one replica per partition of {@code shards}, each running {@code replica} for
+     * {@code localSteps} steps.
+     */
+    <T> Round round(JavaRDD<T> shards, Function<Iterator<T>, ReplicaResult> replica, int round, int localSteps) {
         JavaPairRDD<SliceKey, ReplicaSlice> bySlice = shards
                 .mapPartitionsToPair(new ReplicaSlicer<>(replica, deltas, moments, codec))
                 .repartitionAndSortWithinPartitions(new SlicePartitioner(deltas.slices()), SliceKey.ORDER);
-        return new Round(bySlice, round);
+        return new Round(bySlice, round, localSteps);
     }
 
     final class Round {
         private final JavaPairRDD<SliceKey, ReplicaSlice> bySlice;
         private final ShuffleDependency<?, ?, ?> shuffle;
         private final int round;
+        private final int localSteps;
 
-        private Round(JavaPairRDD<SliceKey, ReplicaSlice> bySlice, int round) {
+        private Round(JavaPairRDD<SliceKey, ReplicaSlice> bySlice, int round, int localSteps) {
             this.bySlice = bySlice;
             this.shuffle = (ShuffleDependency<?, ?, ?>) bySlice.rdd().dependencies().head();
             this.round = round;
+            this.localSteps = localSteps;
         }
 
         /** The replica job: every replica trains and writes its slices to the shuffle. */

@@ -40,6 +40,8 @@ public final class TrainingRun {
     private final ConsoleProgress progress;
     private final DeviceBinder deviceBinder;
     private final RunTask task;
+    /** train.engine = dl4j's engine, or null for ours; resolved first, so a build without it fails before any work. */
+    private final AllRoundsEngine comparison;
     private boolean requireCheckpoint;
     private Consumer<ComputationGraph> initialisation = graph -> { };
 
@@ -65,6 +67,7 @@ public final class TrainingRun {
         this.progress = progress;
         this.deviceBinder = deviceBinder;
         this.task = RunTask.of(config);
+        this.comparison = Dl4jComparison.selected(config);
     }
 
     /**
@@ -195,7 +198,7 @@ public final class TrainingRun {
         }
         MasterState state = start.restoreInto(graph);
         AggregationPlan plan = AggregationPlan.of(config, replicas, state.params().length(), state.updaterState().length());
-        if (!Dl4jEngine.selected(config)) {
+        if (comparison == null) {
             ScaleCheck.require(plan, ScaleCheck.Environment.of(sc));
         }
         MetricsJournal journal = MetricsJournal.open(store.runUri(), sc.hadoopConfiguration(), state.round(),
@@ -206,6 +209,7 @@ public final class TrainingRun {
     /** The round loop; returns the last checkpoint written (or resumed from). */
     private String trainRounds(Session run, RunLock lock, RoundMonitor monitor) {
         TrainSettings settings = TrainSettings.from(config, deviceBinder);
+        TrainSettings replicaSettings = settings.withBatchSize(ReplicaBatch.size(config, run.replicas));
         DistributedEvaluator evaluator = new DistributedEvaluator(sc, task, run.spec, settings);
         int rounds = config.get(Options.ROUNDS);
         RoundTrigger evaluation = new RoundTrigger(config.get(Options.EVAL_EVERY), rounds);
@@ -215,15 +219,15 @@ public final class TrainingRun {
         long started = System.nanoTime();
         int firstRound = run.state.round() + 1;
         // Local optimizer moments are averaged in the checkpoint rounds, so that a checkpoint resumes exactly.
-        try (ParameterAveragingMaster averaging = new ParameterAveragingMaster(sc, task, run.spec, settings, run.outer,
+        try (ParameterAveragingMaster averaging = new ParameterAveragingMaster(sc, task, run.spec, replicaSettings, run.outer,
                 config.get(Options.MAX_UPDATE_NORM), run.plan, MomentsPolicy.from(config, sc, checkpoint, run.state))) {
-            NonFiniteRetries master = new NonFiniteRetries(averaging, config);
+            NonFiniteRetries master = new NonFiniteRetries(averaging, config, run.replicas);
             while (run.state.round() < rounds) {
                 int round = run.state.round() + 1;
                 heartbeat(lock);
                 monitor.beginRound(round, rounds, run.journal.last().orElse(null));
-                RoundOutcome outcome = Dl4jEngine.selected(config)
-                        ? Dl4jEngine.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
+                RoundOutcome outcome = comparison != null
+                        ? comparison.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
                         : master.runRound(run.state, run.corpus.train());
                 Validation validation = evaluation.firesAt(outcome.round)
                         ? outcome.phases.time("evaluation", () -> evaluator.evaluate(run.corpus.validation(), run.state.params()))
@@ -298,8 +302,8 @@ public final class TrainingRun {
         progress.info(String.format(Locale.ROOT, "data: vocabulary %d, %,d training and %,d validation %s, "
                         + "%d replicas, %d steps of %d per round",
                 run.corpus.vocabulary().size(), run.corpus.trainWindows(), run.corpus.validationWindows(),
-                examples, run.replicas, config.get(Options.AVERAGING_FREQUENCY), config.get(Options.BATCH_SIZE)));
-        if (!Dl4jEngine.selected(config)) {
+                examples, run.replicas, config.get(Options.AVERAGING_FREQUENCY), ReplicaBatch.size(config, run.replicas)));
+        if (comparison == null) {
             progress.info(run.plan.describe());
         }
         if (run.corpus.unknownCharacters() > 0) {

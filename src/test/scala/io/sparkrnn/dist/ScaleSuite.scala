@@ -98,7 +98,8 @@ class ScaleSuite extends AnyFunSuite with LocalSpark with BeforeAndAfterEach {
       val learningRate = base.get(Options.LEARNING_RATE)
 
       // The reference: each replica's whole result collected in partition order and summed by a plain loop.
-      val input = sc.broadcast(new RoundInput(1, 0, initialParams.toFloatVector, initialMoments.toFloatVector, learningRate))
+      val input = sc.broadcast(new RoundInput(1, 0, initialParams.toFloatVector, initialMoments.toFloatVector, learningRate,
+        trainSettings.localSteps))
       val task = new ReplicaTask(input, ReplicaMoments.AVERAGED, new LanguageModelTask(), spec, trainSettings)
       val results = prepared.train().mapPartitions(new WholeResult(task)).collect().asScala
       input.destroy()
@@ -120,7 +121,7 @@ class ScaleSuite extends AnyFunSuite with LocalSpark with BeforeAndAfterEach {
         val state = new MasterState(initialParams.dup(), initialMoments.dup(), 0, 0)
         val master = new ParameterAveragingMaster(sc, new LanguageModelTask(), spec, trainSettings, new PlainAveraging(),
           maxUpdateNorm, plan, new AveragedMoments())
-        val outcome = try master.runRound(state, prepared.train(), learningRate) finally master.close()
+        val outcome = try master.runRound(state, prepared.train(), learningRate, trainSettings.localSteps) finally master.close()
         assert(outcome.replicas == replicas && plan.slices == (if (slices == 0) replicas else 3))
         assert(sameBits(state.params(), expectedParams), s"$slices slices: parameters differ from the in-order sum by " +
           maxAbsDiff(state.params(), expectedParams))

@@ -220,7 +220,7 @@ class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually
     FaultInjection.install("fail-aggregation:1:0:0")
     val sum = try {
       sc.setJobDescription("spark-rnn retry test")
-      val round = new SlicedAggregation(sc, plan, accumulators, 1).round(shards, new FailingOnceReplica, 1)
+      val round = new SlicedAggregation(sc, plan, accumulators).round(shards, new FailingOnceReplica, 1, 1)
       round.train()
       try round.sum() finally round.clean()
     } finally {
