@@ -24,7 +24,7 @@
 #   SPARKRNN_CONF       training config (default: conf/local.conf); the same every night, so that warm starts fit
 #   SPARKRNN_ROOT       checkpoint root, passed as checkpoint.root (default: runs, relative to the working folder)
 #   SPARKRNN_PRODUCTION the production folder (default: $SPARKRNN_ROOT/production)
-#   SPARKRNN_CORPUS     tonight's corpus URI(s), passed as data.corpus (default: the config's)
+#   SPARKRNN_CORPUS     tonight's corpus URI, or a JSON array of URIs, passed as data.corpus (default: the config's)
 #   SPARKRNN_RUN_ID     tonight's run id (default: nightly-YYYYMMDD)
 #   SPARKRNN_MAX_REGRESSION  allowed regression in bits per character (default: 0.02)
 #   SPARKRNN_SET        extra "key=value" settings for train, separated by spaces
