@@ -49,15 +49,14 @@ public final class CorpusPipeline {
             HeldOutSplit split = new HeldOutSplit(config.get(Options.SEED), config.get(Options.VALIDATION_FRACTION));
             JavaRDD<WindowShard> train = shards(windows(blocks.filter(b -> !split.isHeldOut(b)), vocabulary, seqLength),
                     seqLength + 1, replicas, Long.MAX_VALUE);
-            JavaRDD<WindowShard> validation = shards(windows(blocks.filter(split::isHeldOut), vocabulary, seqLength),
-                    seqLength + 1, replicas, config.get(Options.EVAL_MAX_WINDOWS));
             String fewer = "windows of " + (seqLength + 1) + " characters";
             String advice = "a shorter model.seqLength";
             long trainWindows = requireWindows(train, "training " + fewer, replicas, advice);
-            long validationWindows = requireWindows(validation, "validation " + fewer, replicas,
+            ValidationShards validation = ValidationShards.deal(windows(blocks.filter(split::isHeldOut), vocabulary,
+                    seqLength), seqLength + 1, replicas, config.get(Options.EVAL_MAX_WINDOWS), "validation " + fewer,
                     advice + " or a larger data.validationFraction");
-            return new PreparedCorpus(vocabulary, corpusVocabulary, null, train, validation, trainWindows,
-                    validationWindows, unknown);
+            return new PreparedCorpus(vocabulary, corpusVocabulary, null, train, validation.shards(), trainWindows,
+                    validation.windows(), unknown);
         } finally {
             blocks.unpersist(false);
         }

@@ -56,15 +56,14 @@ final class LabeledCorpusPipeline {
             JavaRDD<WindowShard> train = CorpusPipeline.shards(
                     examples(lines.filter(line -> !split.isHeldOut(line.splitKey())), vocabulary, labels, seqLength),
                     windowLength, replicas, Long.MAX_VALUE);
-            JavaRDD<WindowShard> validation = CorpusPipeline.shards(
-                    examples(lines.filter(line -> split.isHeldOut(line.splitKey())), vocabulary, labels, seqLength),
-                    windowLength, replicas, config.get(Options.EVAL_MAX_WINDOWS));
             long trainExamples = CorpusPipeline.requireWindows(train, "training lines", replicas,
                     "a smaller data.validationFraction");
-            long validationExamples = CorpusPipeline.requireWindows(validation, "validation lines", replicas,
+            ValidationShards validation = ValidationShards.deal(
+                    examples(lines.filter(line -> split.isHeldOut(line.splitKey())), vocabulary, labels, seqLength),
+                    windowLength, replicas, config.get(Options.EVAL_MAX_WINDOWS), "validation lines",
                     "a larger data.validationFraction");
-            return new PreparedCorpus(vocabulary, corpusVocabulary, labels, train, validation, trainExamples,
-                    validationExamples, unknown);
+            return new PreparedCorpus(vocabulary, corpusVocabulary, labels, train, validation.shards(), trainExamples,
+                    validation.windows(), unknown);
         } finally {
             lines.unpersist(false);
         }

@@ -1,9 +1,11 @@
 package io.sparkrnn.dist
 
 import io.sparkrnn.data.Vocabulary
+import io.sparkrnn.metrics.ConsoleProgress
 import io.sparkrnn.testkit.{LocalSpark, RunConfigs, TestCorpora}
 import org.scalatest.funsuite.AnyFunSuite
 
+import java.io.{ByteArrayOutputStream, PrintStream}
 import java.nio.charset.StandardCharsets
 import java.nio.file.{Files, Path}
 
@@ -33,6 +35,25 @@ class BadCorpusSuite extends AnyFunSuite with LocalSpark {
     val error = intercept[CorpusError](prepare(corpus, "model.seqLength" -> 64))
     assert(error.getMessage.contains("fewer than one per replica (2 replicas)"), error.getMessage)
     assert(error.getMessage.contains("model.seqLength"), error.getMessage)
+  }
+
+  test("eval.maxWindows below the replica count evaluates on fewer tasks instead of stopping the run") {
+    val corpus = TestCorpora.mobyDickPrefix(dir, 20000, "few-eval-windows.txt")
+    val small = Seq("model.layers" -> 1, "model.hiddenSize" -> 8, "model.embeddingSize" -> 4, "model.seqLength" -> 16,
+      "train.batchSize" -> 4, "data.blockSize" -> 512, "data.validationFraction" -> 0.1)
+    val prepared = prepare(corpus, small :+ ("eval.maxWindows" -> 1): _*)
+    try {
+      assert(prepared.train().getNumPartitions == 2)
+      assert(prepared.validation().getNumPartitions == 1 && prepared.validationWindows() == 1)
+      assert(prepared.validation().map[Int](_.size()).collect().toArray.toSeq == Seq(1))
+    } finally prepared.release()
+
+    val config = RunConfigs(corpus, dir.resolve("runs"), small ++ Seq("run.id" -> "few-eval-windows",
+      "master.replicas" -> 3, "eval.maxWindows" -> 2, "train.rounds" -> 1, "train.averagingFrequency" -> 1): _*)
+    val quiet = new ConsoleProgress(new PrintStream(new ByteArrayOutputStream()), true)
+    val row = new TrainingRun(sc, config, true, quiet).run().rows().get(0)
+    assert(row.number("replicas") == 3.0)
+    assert(row.number("valLoss") > 0 && java.lang.Double.isFinite(row.number("valLoss")), row.toJson)
   }
 
   test("invalid UTF-8, NUL bytes and CRLF line ends become <unk> or vanish, and are counted") {
