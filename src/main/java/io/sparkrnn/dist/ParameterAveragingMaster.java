@@ -93,14 +93,14 @@ public final class ParameterAveragingMaster {
         return sum;
     }
 
-    /** @return the averaged update's norm before and after the master's clip */
+    /** @return the averaged update's norm before the master's clip, and the norm of the step the outer optimizer took */
     private double[] applyAverage(MasterState state, ReplicaResult sum) {
         INDArray u = Nd4j.createFromArray(sum.deltaSum).divi(sum.replicas);
         GlobalNormClipper.ClipResult clip = GlobalNormClipper.clip(u, maxUpdateNorm);
-        outer.apply(state.params(), u);
+        double applied = outer.apply(state.params(), u);
         INDArray averagedState = sum.updaterStateSum.length == 0 ? state.updaterState()
                 : Nd4j.createFromArray(sum.updaterStateSum).divi(sum.replicas);
         state.completeRound(averagedState, settings.localSteps);
-        return new double[] {clip.norm(), clip.norm() * clip.scale()};
+        return new double[] {clip.norm(), applied};
     }
 }

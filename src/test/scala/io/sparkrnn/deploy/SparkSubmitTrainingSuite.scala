@@ -18,7 +18,7 @@ import io.sparkrnn.checkpoint.CheckpointRef
 import io.sparkrnn.config.ExitCodes
 import io.sparkrnn.dist.{FaultInjection, SnapshotFiles}
 import io.sparkrnn.testing.{StandaloneClusterFixture, Submission, SubmitResult, TestJars}
-import io.sparkrnn.testkit.{InProcessCli, TestCorpora}
+import io.sparkrnn.testkit.{BitExact, InProcessCli, TestCorpora}
 
 /**
  * The application as users run it: deploy/spark-submit.sh (SparkSubmit, client mode, the driver in its own
@@ -69,9 +69,15 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
     }
   }
 
+  /**
+   * The uninterrupted run: the subject of one test and the reference of another, trained by whichever of them
+   * runs first, so that each test also runs alone.
+   */
+  private lazy val submitted: SubmitResult = startTraining("submitted", extraExecutorOptions = "").await()
+
   test("spark-submit trains 2 replicas on 2 executor JVMs, checkpoints to HDFS, and the checkpoint evaluates") {
     val hdfs = cluster.hdfsUri()
-    val result = startTraining("submitted", extraExecutorOptions = "").await()
+    val result = submitted
     println(s"SparkSubmitTrainingSuite: $result, cluster timings ${cluster.timings().asScala.map {
       case (k, d) => s"$k=${d.toMillis} ms" }.mkString(", ")}")
 
@@ -128,9 +134,10 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
 
   test("an executor JVM killed by PID mid-round: its replica is retrained elsewhere, the run ends with the " +
     "uninterrupted run's parameters") {
-    // Round 2's replica 1 sleeps on its first attempt (a test-only fault hook), so that the kill lands while
-    // the task runs; its rerun does not sleep.
-    val submission = startTraining("executor-killed", s"-D${FaultInjection.PROPERTY}=pause-task:2:1:60000")
+    val reference = submitted
+    // Round 2's replica 1 waits on its first attempt (a test-only fault hook) until this test has killed its
+    // executor: the pause outlasts the submission's own timeout, so the kill never races it. Its rerun does not wait.
+    val submission = startTraining("executor-killed", s"-D${FaultInjection.PROPERTY}=pause-task:2:1:3600000")
     val deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos
     def victim: Option[Long] = submission.appId().asScala.flatMap(id =>
       replicaWork(id).collectFirst { case (2, 1, _, pid, _) => pid })
@@ -159,12 +166,16 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
 
     val conf = cluster.hdfs().getConfiguration(0)
     val killed = SnapshotFiles.read(CheckpointRef.resolve(s"${cluster.hdfsUri()}/runs/executor-killed", conf))
+    withClue(diagnostics(reference)) {
+      reference.exitCode() shouldBe ExitCodes.OK
+    }
     val uninterrupted = SnapshotFiles.read(CheckpointRef.resolve(s"${cluster.hdfsUri()}/runs/submitted", conf))
     killed.round() shouldBe 3
-    withClue("the uninterrupted run of the previous test is the reference: ") {
-      uninterrupted.round() shouldBe 3
-    }
-    killed.graph().params() shouldBe uninterrupted.graph().params()
+    uninterrupted.round() shouldBe 3
+    BitExact.assertSameBits(uninterrupted.graph().params(), killed.graph().params(),
+      "parameters after an executor was killed mid-round")
+    BitExact.assertSameBits(uninterrupted.graph().getUpdater().getStateViewArray(),
+      killed.graph().getUpdater().getStateViewArray(), "optimizer state after an executor was killed mid-round")
   }
 
   /** The corpus on HDFS, the application jar and its lib folder: made once, for both trainings. */

@@ -3,7 +3,7 @@ package io.sparkrnn.dist
 import com.fasterxml.jackson.databind.ObjectMapper
 import io.sparkrnn.config.{ExitCodes, RunConfig}
 import io.sparkrnn.metrics.{ConsoleProgress, MetricsRow}
-import io.sparkrnn.testkit.{LocalSpark, MiniHdfs, RunConfigs, TestCorpora}
+import io.sparkrnn.testkit.{BitExact, LocalSpark, MiniHdfs, RunConfigs, TestCorpora}
 import org.apache.spark.SparkConf
 import org.scalatest.funsuite.AnyFunSuite
 
@@ -53,6 +53,13 @@ class ResumeSuite extends AnyFunSuite with LocalSpark {
   private def maxAbsDiff(a: TrainingSummary, b: TrainingSummary): Double =
     a.finalState().params().sub(b.finalState().params()).amaxNumber().doubleValue()
 
+  /** Bit for bit, as the README promises on CPU with OMP_NUM_THREADS=1 (Surefire's environment). */
+  private def assertSameState(expected: TrainingSummary, actual: TrainingSummary, what: String): Unit = {
+    BitExact.assertSameBits(expected.finalState().params(), actual.finalState().params(), s"$what: parameters")
+    BitExact.assertSameBits(expected.finalState().updaterState(), actual.finalState().updaterState(),
+      s"$what: optimizer state")
+  }
+
   private def rowsOf(metrics: String): Seq[MetricsRow] =
     metrics.split("\n").toSeq.filter(_.nonEmpty).map(MetricsRow.fromJson)
 
@@ -73,8 +80,7 @@ class ResumeSuite extends AnyFunSuite with LocalSpark {
     assert(!console.toString("UTF-8").contains("warning"), console.toString("UTF-8"))
     assert(resumed.rows().size() == 6, "the journal keeps rounds 1-3 and adds 4-6")
 
-    val diff = maxAbsDiff(reference, resumed)
-    assert(diff <= 1e-6, s"resumed parameters differ from the uninterrupted run's by $diff")
+    assertSameState(reference, resumed, "resumed after round 3")
     assert(maxAbsDiff(reference, first) > 1e-3, "rounds 4-6 moved the parameters")
     def journal(run: String) = rowsOf(new String(Files.readAllBytes(dir.resolve(s"runs/$run/metrics.jsonl")), StandardCharsets.UTF_8))
     assert(journal("split").map(_.number("round").toInt) == (1 to 6))
@@ -137,8 +143,7 @@ class ResumeSuite extends AnyFunSuite with LocalSpark {
     val resumed = train(config(root, runId, 6))
     assert(console.toString("UTF-8").contains(s"(round $killedAt)"), console.toString("UTF-8"))
     assert(resumed.rows().size() == 6)
-    val diff = maxAbsDiff(reference, resumed)
-    assert(diff <= 1e-6, s"parameters after kill and resume differ from the uninterrupted run's by $diff")
+    assertSameState(reference, resumed, s"killed after round $killedAt and resumed")
     val uninterruptedRows = rowsOf(new String(Files.readAllBytes(dir.resolve("runs/uninterrupted/metrics.jsonl")), StandardCharsets.UTF_8))
     assertSameRows(uninterruptedRows, rowsOf(hdfs.readString(s"/runs/$runId/metrics.jsonl")), killedAt + 1 to 6)
     assert(hdfs.readString(s"/runs/$runId/LATEST").trim == "ckpt-00000006")
