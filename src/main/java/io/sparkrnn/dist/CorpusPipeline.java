@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Corpus to persisted window shards: blocks, a distributed character count, the hashed held-out split, and
@@ -51,12 +52,14 @@ public final class CorpusPipeline {
                     seqLength + 1, replicas, Long.MAX_VALUE);
             String fewer = "windows of " + (seqLength + 1) + " characters";
             String advice = "a shorter model.seqLength";
-            long trainWindows = requireWindows(train, "training " + fewer, replicas, advice);
-            ValidationShards validation = ValidationShards.deal(windows(blocks.filter(split::isHeldOut), vocabulary,
-                    seqLength), seqLength + 1, replicas, config.get(Options.EVAL_MAX_WINDOWS), "validation " + fewer,
-                    advice + " or a larger data.validationFraction");
-            return new PreparedCorpus(vocabulary, corpusVocabulary, null, train, validation.shards(), trainWindows,
-                    validation.windows(), unknown);
+            return unpersistOnFailure(train, () -> {
+                long trainWindows = requireWindows(train, "training " + fewer, replicas, advice);
+                ValidationShards validation = ValidationShards.deal(windows(blocks.filter(split::isHeldOut),
+                        vocabulary, seqLength), seqLength + 1, replicas, config.get(Options.EVAL_MAX_WINDOWS),
+                        "validation " + fewer, advice + " or a larger data.validationFraction");
+                return new PreparedCorpus(vocabulary, corpusVocabulary, null, train, validation.shards(), trainWindows,
+                        validation.windows(), unknown);
+            });
         } finally {
             blocks.unpersist(false);
         }
@@ -96,6 +99,19 @@ public final class CorpusPipeline {
                     return Collections.singletonList(WindowShard.pack(packed, windowLength)).iterator();
                 }, true)
                 .persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /**
+     * {@code next}, computed while {@code persisted} is cached; should it fail (a check of the corpus, a failed job),
+     * {@code persisted} is released first, for the caller's SparkContext may live on.
+     */
+    static <T> T unpersistOnFailure(JavaRDD<?> persisted, Supplier<T> next) {
+        try {
+            return next.get();
+        } catch (RuntimeException | Error e) {
+            persisted.unpersist(false);
+            throw e;
+        }
     }
 
     /** @param what "training windows of N characters" and the like; {@code advice} ends the list of fixes */

@@ -56,14 +56,16 @@ final class LabeledCorpusPipeline {
             JavaRDD<WindowShard> train = CorpusPipeline.shards(
                     examples(lines.filter(line -> !split.isHeldOut(line.splitKey())), vocabulary, labels, seqLength),
                     windowLength, replicas, Long.MAX_VALUE);
-            long trainExamples = CorpusPipeline.requireWindows(train, "training lines", replicas,
-                    "a smaller data.validationFraction");
-            ValidationShards validation = ValidationShards.deal(
-                    examples(lines.filter(line -> split.isHeldOut(line.splitKey())), vocabulary, labels, seqLength),
-                    windowLength, replicas, config.get(Options.EVAL_MAX_WINDOWS), "validation lines",
-                    "a larger data.validationFraction");
-            return new PreparedCorpus(vocabulary, corpusVocabulary, labels, train, validation.shards(), trainExamples,
-                    validation.windows(), unknown);
+            return CorpusPipeline.unpersistOnFailure(train, () -> {
+                long trainExamples = CorpusPipeline.requireWindows(train, "training lines", replicas,
+                        "a smaller data.validationFraction");
+                ValidationShards validation = ValidationShards.deal(
+                        examples(lines.filter(line -> split.isHeldOut(line.splitKey())), vocabulary, labels, seqLength),
+                        windowLength, replicas, config.get(Options.EVAL_MAX_WINDOWS), "validation lines",
+                        "a larger data.validationFraction");
+                return new PreparedCorpus(vocabulary, corpusVocabulary, labels, train, validation.shards(),
+                        trainExamples, validation.windows(), unknown);
+            });
         } finally {
             lines.unpersist(false);
         }

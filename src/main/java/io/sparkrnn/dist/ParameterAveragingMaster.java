@@ -50,9 +50,13 @@ public final class ParameterAveragingMaster {
         int round = state.round() + 1;
         Broadcast<RoundInput> input = phases.time("broadcast", () -> sc.broadcast(new RoundInput(round, state.steps(),
                 state.params().toFloatVector(), RoundInput.floats(state.updaterState()), learningRate)));
-        accumulators.reset();
-        ReplicaResult sum = trainReplicas(shards, new ReplicaTask(input, task, spec, settings, accumulators), phases);
-        phases.time("cleanup", () -> input.destroy());
+        ReplicaResult sum;
+        try {
+            accumulators.reset();
+            sum = trainReplicas(shards, new ReplicaTask(input, task, spec, settings, accumulators), phases);
+        } finally { // also when the replica job fails: a notebook's SparkContext outlives the run
+            phases.time("cleanup", () -> input.destroy());
+        }
 
         if (sum.replicas > 0 && !allFinite(sum.deltaSum)) {
             LOG.warn("round {}: the sum of {} replica updates overflowed; treating the round as non-finite", round, sum.replicas);

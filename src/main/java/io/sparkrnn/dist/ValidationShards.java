@@ -27,8 +27,10 @@ final class ValidationShards {
         }
         int tasks = (int) Math.min(replicas, windows);
         JavaRDD<WindowShard> shards = CorpusPipeline.shards(heldOut, windowLength, tasks, maxWindows);
-        shards.count(); // persisted now, while the caller still caches the corpus it was cut from
-        return new ValidationShards(shards, windows);
+        return CorpusPipeline.unpersistOnFailure(shards, () -> {
+            shards.count(); // persisted now, while the caller still caches the corpus it was cut from
+            return new ValidationShards(shards, windows);
+        });
     }
 
     JavaRDD<WindowShard> shards() { return shards; }
