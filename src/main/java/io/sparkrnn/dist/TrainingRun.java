@@ -199,7 +199,7 @@ public final class TrainingRun {
         }
         MasterState state = start.restoreInto(graph);
         MetricsJournal journal = MetricsJournal.open(store.runUri(), sc.hadoopConfiguration(), state.round(),
-                policy().filePermission());
+                policy().dirPermission(), policy().filePermission());
         return new Session(store, start, corpus, replicas, spec, graph, state, start.outerOptimizer(config), journal);
     }
 

@@ -1,6 +1,8 @@
 package io.sparkrnn.cli
 
 import io.sparkrnn.config.ExitCodes
+import io.sparkrnn.metrics.MetricsJournal
+import org.apache.hadoop.conf.Configuration
 import io.sparkrnn.testkit.{ChildJvm, InProcessCli, TestCorpora}
 import org.scalatest.funsuite.AnyFunSuite
 
@@ -73,7 +75,7 @@ class CliSuite extends AnyFunSuite {
     val checkpoint = run.resolve("ckpt-00000004")
     for (file <- Seq("model.zip", "vocab.json", "state.json", "outer.bin", "_COMPLETE"))
       assert(Files.isRegularFile(checkpoint.resolve(file)), s"$file missing in $checkpoint")
-    assert(Files.readAllLines(run.resolve("metrics.jsonl")).size() == 4)
+    assert(MetricsJournal.read(run.toUri.toString, new Configuration()).size() == 4)
 
     val (again, _) = runHere((Seq("train", "--master", "local[2]", "--fresh") ++ common): _*)
     assert(again == ExitCodes.RUN_CONFLICT, "--fresh must refuse an existing run")

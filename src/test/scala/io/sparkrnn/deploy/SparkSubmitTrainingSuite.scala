@@ -17,6 +17,7 @@ import org.scalatest.matchers.should.Matchers
 import io.sparkrnn.checkpoint.CheckpointRef
 import io.sparkrnn.config.ExitCodes
 import io.sparkrnn.dist.{FaultInjection, SnapshotFiles}
+import io.sparkrnn.metrics.MetricsJournal
 import io.sparkrnn.testing.{StandaloneClusterFixture, Submission, SubmitResult, TestJars}
 import io.sparkrnn.testkit.{BitExact, InProcessCli, TestCorpora}
 
@@ -158,8 +159,8 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
       round2Replica1.filterNot(_ == pid) should not be empty
       work.collect { case (3, _, _, p, _) => p } should not contain pid
     }
-    val rows = new String(cluster.fileSystem().open(new HPath(s"${cluster.hdfsUri()}/runs/executor-killed/metrics.jsonl"))
-      .readAllBytes(), StandardCharsets.UTF_8).linesIterator.filter(_.nonEmpty).map(Json.readTree).toSeq
+    val rows = MetricsJournal.read(s"${cluster.hdfsUri()}/runs/executor-killed", cluster.hdfs().getConfiguration(0))
+      .asScala.map(row => Json.readTree(row.toJson)).toSeq
     rows.map(_.get("round").asInt()) shouldBe Seq(1, 2, 3)
     rows(1).get("tasks").get("failed").asInt() should be >= 1
     rows.map(_.get("replicas").asInt()) shouldBe Seq(2, 2, 2)

@@ -2,7 +2,7 @@ package io.sparkrnn.dist
 
 import com.fasterxml.jackson.databind.ObjectMapper
 import io.sparkrnn.config.{ExitCodes, RunConfig}
-import io.sparkrnn.metrics.{ConsoleProgress, MetricsRow}
+import io.sparkrnn.metrics.{ConsoleProgress, MetricsJournal, MetricsRow}
 import io.sparkrnn.testkit.{BitExact, LocalSpark, MiniHdfs, RunConfigs, TestCorpora}
 import org.apache.spark.SparkConf
 import org.scalatest.funsuite.AnyFunSuite
@@ -60,8 +60,7 @@ class ResumeSuite extends AnyFunSuite with LocalSpark {
       s"$what: optimizer state")
   }
 
-  private def rowsOf(metrics: String): Seq[MetricsRow] =
-    metrics.split("\n").toSeq.filter(_.nonEmpty).map(MetricsRow.fromJson)
+  private def rowsOf(runUri: String): Seq[MetricsRow] = MetricsJournal.read(runUri, sc.hadoopConfiguration()).asScala.toSeq
 
   private def assertSameRows(expected: Seq[MetricsRow], actual: Seq[MetricsRow], rounds: Range): Unit =
     for (round <- rounds; field <- lossFields) {
@@ -82,7 +81,7 @@ class ResumeSuite extends AnyFunSuite with LocalSpark {
 
     assertSameState(reference, resumed, "resumed after round 3")
     assert(maxAbsDiff(reference, first) > 1e-3, "rounds 4-6 moved the parameters")
-    def journal(run: String) = rowsOf(new String(Files.readAllBytes(dir.resolve(s"runs/$run/metrics.jsonl")), StandardCharsets.UTF_8))
+    def journal(run: String) = rowsOf(dir.resolve(s"runs/$run").toUri.toString)
     assert(journal("split").map(_.number("round").toInt) == (1 to 6))
     assertSameRows(journal("uninterrupted"), journal("split"), 4 to 6)
     assert(resumed.finalState().bestValidationLoss() == reference.finalState().bestValidationLoss())
@@ -118,7 +117,7 @@ class ResumeSuite extends AnyFunSuite with LocalSpark {
     val optimizer = intercept[RunError](train(config(localRoot, "uninterrupted", 8, "master.outer" -> "average")))
     assert(optimizer.exitCode() == ExitCodes.CHECKPOINT && optimizer.getMessage.contains("master.outer"), optimizer.getMessage)
     assert(Files.readAllBytes(dir.resolve("runs/uninterrupted/LATEST")).sameElements(latest), "a refused resume changes nothing")
-    assert(Files.readAllLines(dir.resolve("runs/uninterrupted/metrics.jsonl")).size() == 6)
+    assert(rowsOf(dir.resolve("runs/uninterrupted").toUri.toString).size == 6)
   }
 
   test("a training JVM killed with SIGKILL after its first checkpoints on HDFS resumes to the uninterrupted result") {
@@ -144,8 +143,7 @@ class ResumeSuite extends AnyFunSuite with LocalSpark {
     assert(console.toString("UTF-8").contains(s"(round $killedAt)"), console.toString("UTF-8"))
     assert(resumed.rows().size() == 6)
     assertSameState(reference, resumed, s"killed after round $killedAt and resumed")
-    val uninterruptedRows = rowsOf(new String(Files.readAllBytes(dir.resolve("runs/uninterrupted/metrics.jsonl")), StandardCharsets.UTF_8))
-    assertSameRows(uninterruptedRows, rowsOf(hdfs.readString(s"/runs/$runId/metrics.jsonl")), killedAt + 1 to 6)
+    assertSameRows(rowsOf(dir.resolve("runs/uninterrupted").toUri.toString), rowsOf(s"$root/$runId"), killedAt + 1 to 6)
     assert(hdfs.readString(s"/runs/$runId/LATEST").trim == "ckpt-00000006")
   }
 
