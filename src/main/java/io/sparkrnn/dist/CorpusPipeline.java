@@ -34,11 +34,13 @@ public final class CorpusPipeline {
         int blockSize = config.get(Options.BLOCK_SIZE);
         int seqLength = config.get(Options.SEQ_LENGTH);
         // A piece of at most 4 bytes per block character holds at most one block: memory stays bounded by blocks.
-        JavaRDD<String> blocks = CorpusSource.pieces(sc, config.get(Options.CORPUS), replicas, 4 * blockSize)
+        CorpusQuality quality = CorpusQuality.register(sc);
+        JavaRDD<String> blocks = CorpusSource.pieces(sc, config.get(Options.CORPUS), replicas, 4 * blockSize, quality)
                 .mapPartitions(pieces -> new TextBlocks(pieces, blockSize))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             Map<Integer, Long> counts = countCodePoints(blocks);
+            quality.warnAboutSuspiciousFiles(); // the count read every file
             if (counts.keySet().stream().allMatch(Character::isWhitespace)) {
                 throw new CorpusError("corpus " + config.get(Options.CORPUS) + " has no text (it is empty or only blank lines)");
             }

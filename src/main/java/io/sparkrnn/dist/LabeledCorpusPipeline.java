@@ -35,12 +35,14 @@ final class LabeledCorpusPipeline {
                                   Labels fixedLabels) {
         int seqLength = config.get(Options.SEQ_LENGTH);
         List<String> corpus = config.get(Options.CORPUS);
-        JavaRDD<LabeledLine> lines = CorpusSource.lines(sc, corpus, replicas, MAX_LABEL_CHARS + 1 + seqLength)
+        CorpusQuality quality = CorpusQuality.register(sc);
+        JavaRDD<LabeledLine> lines = CorpusSource.lines(sc, corpus, replicas, MAX_LABEL_CHARS + 1 + seqLength, quality)
                 .filter(line -> !line._2().isBlank()) // blank lines (a trailing one, paragraph gaps) are not examples
                 .map(line -> LabeledLine.parse(line._2(), seqLength, line._1()))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             requireWellFormed(lines, corpus);
+            quality.warnAboutSuspiciousFiles(); // the check read every file
             Labels corpusLabels = Labels.of(lines.map(LabeledLine::label).distinct().collect());
             Labels labels = fixedLabels != null ? fixedLabels : corpusLabels;
             requireKnown(corpusLabels, labels, corpus);

@@ -1,5 +1,6 @@
 package io.sparkrnn.dist
 
+import io.sparkrnn.checkpoint.LogCapture
 import io.sparkrnn.data.Vocabulary
 import io.sparkrnn.metrics.ConsoleProgress
 import io.sparkrnn.testkit.{LocalSpark, RunConfigs, TestCorpora}
@@ -71,5 +72,37 @@ class BadCorpusSuite extends AnyFunSuite with LocalSpark {
       assert(prepared.unknownCharacters() == 5, s"unknown characters: ${prepared.unknownCharacters()}")
       assert(prepared.trainWindows() > 0 && prepared.validationWindows() > 0)
     } finally prepared.release()
+  }
+
+  test("UTF-16 files with a byte-order mark are decoded: the same characters as their UTF-8 copy") {
+    val text = new String(Files.readAllBytes(TestCorpora.mobyDickPrefix(dir, 30000, "utf8.txt")), StandardCharsets.UTF_8) +
+      "caf\u00e9 \u4e2d\u6587 \ud83d\udc33\n"
+    def counts(corpus: Path): (String, Long, Long, Long) = {
+      val config = RunConfigs(corpus, dir.resolve("runs"), "model.seqLength" -> 32, "data.blockSize" -> 2048)
+      val prepared = CorpusPipeline.prepare(sc, config, 2, null)
+      try (prepared.vocabulary().toJson, prepared.trainWindows(), prepared.validationWindows(), prepared.unknownCharacters())
+      finally prepared.release()
+    }
+    val expected = counts(corpusOf("utf8-copy.txt", text.getBytes(StandardCharsets.UTF_8)))
+    for ((charset, bom) <- Seq("UTF-16LE" -> Array(0xFF, 0xFE), "UTF-16BE" -> Array(0xFE, 0xFF))) {
+      val corpus = corpusOf(s"$charset.txt", bom.map(_.toByte) ++ text.getBytes(charset))
+      assert(counts(corpus) == expected, s"$charset: vocabulary, training windows and unknown characters")
+    }
+  }
+
+  test("a binary file is read, with a warning that names it; a text file with a few bad bytes gets none") {
+    val random = new scala.util.Random(7)
+    val binary = corpusOf("picture.bin", Array.fill(40000)(random.nextInt(256).toByte))
+    val text = TestCorpora.mobyDickPrefix(dir, 40000, "clean.txt")
+    val (prepared, warnings) = LogCapture.warningsOf("io.sparkrnn.dist") {
+      CorpusPipeline.prepare(sc, RunConfigs(text, dir.resolve("runs"), "model.seqLength" -> 32,
+        "data.corpus" -> s"""["${text.toUri}", "${binary.toUri}"]"""), 2, null)
+    }
+    prepared.release()
+    val named = warnings.filter(_.contains(binary.toUri.toString.stripPrefix("file://")))
+    assert(named.size == 1, warnings.mkString("\n"))
+    assert(named.head.startsWith("WARN corpus file ") && named.head.contains("binary") && named.head.contains("data.corpus"),
+      named.head)
+    assert(!warnings.exists(_.contains("clean.txt")), warnings.mkString("\n"))
   }
 }
