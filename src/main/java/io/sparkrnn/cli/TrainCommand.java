@@ -52,6 +52,9 @@ final class TrainCommand implements Callable<Integer> {
                     + (fresh ? "--fresh refuses one" : "--init-from starts a new one"));
         }
         RunConfig config = common.load();
+        if (config.get(Options.QUIET)) {
+            QuietLogging.apply(); // before Spark starts: it logs at INFO as it does
+        }
         ConsoleProgress progress = ConsoleProgress.forStandardOutput(config.get(Options.QUIET));
         try (JavaSparkContext sc = SparkContexts.create("spark-rnn " + config.get(Options.RUN_ID), common.master)) {
             progress.info("Spark " + sc.version() + " master " + sc.master() + ", UI " + sc.sc().uiWebUrl().getOrElse(() -> "off"));
