@@ -45,7 +45,8 @@
 #   APP_JAR [target/spark-rnn.jar]   APP_LIB [target/lib]
 #   DRIVER_MEMORY [2g]     ND4J_DRIVER_OFFHEAP [1g]  (the driver averages full parameter vectors)
 #   EXECUTOR_MEMORY [see Sizing]   ND4J_OFFHEAP [see Sizing]   NATIVE_OVERHEAD [512m]
-#   OMP_THREADS [1]        EXECUTOR_JAVA_OPTS []     GPU_CONF [deploy/conf/spark-defaults-gpu.conf]
+#   OMP_THREADS [1]        EXECUTOR_JAVA_OPTS []     DRIVER_JAVA_OPTS []
+#   GPU_CONF [deploy/conf/spark-defaults-gpu.conf]
 set -euo pipefail
 # shellcheck source=local/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/local/common.sh"
@@ -132,7 +133,7 @@ executor_java="$flags -Dorg.bytedeco.javacpp.maxbytes=${offheap_mb}m"
 executor_java+=" -Dorg.bytedeco.javacpp.maxphysicalbytes=$(( heap_mb + offheap_mb + native_mb ))m"
 executor_java+="${EXECUTOR_JAVA_OPTS:+ $EXECUTOR_JAVA_OPTS}${user_executor_java:+ $user_executor_java}"
 driver_memory=${DRIVER_MEMORY:-2g}
-driver_java="$flags -Dorg.bytedeco.javacpp.maxbytes=${ND4J_DRIVER_OFFHEAP:-1g}"
+driver_java="$flags -Dorg.bytedeco.javacpp.maxbytes=${ND4J_DRIVER_OFFHEAP:-1g}${DRIVER_JAVA_OPTS:+ $DRIVER_JAVA_OPTS}"
 
 conf=(
   --conf "spark.driver.extraJavaOptions=$driver_java"

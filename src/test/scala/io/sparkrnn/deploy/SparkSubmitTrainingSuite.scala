@@ -179,6 +179,30 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
       killed.graph().getUpdater().getStateViewArray(), "optimizer state after an executor was killed mid-round")
   }
 
+  test("deploy/gpu/smoke-test.sh --cpu-only trains twice on the CPU, prints each replica's device and finds equal losses") {
+    // The GPU half of the script needs a GPU node; its CPU half (a second CPU run in place of the GPU run) runs here.
+    val (_, appJar, lib) = submittable
+    val out = cluster.workDir().resolve("gpu-smoke")
+    val process = new ProcessBuilder("bash", repo.resolve("deploy/gpu/smoke-test.sh").toString, "--cpu-only",
+      "--out", out.toString).redirectErrorStream(true).redirectOutput(cluster.workDir().resolve("gpu-smoke.log").toFile)
+    process.environment().putAll(Map("SPARK_HOME" -> cluster.sparkHome().toString, "APP_JAR" -> appJar.toString,
+      "APP_LIB" -> lib.toString, "DRIVER_MEMORY" -> "768m", "SPARK_LOCAL_IP" -> "127.0.0.1",
+      "SPARK_SCALA_VERSION" -> "2.12", "OMP_NUM_THREADS" -> "1").asJava)
+    val running = process.start()
+    assert(running.waitFor(10, java.util.concurrent.TimeUnit.MINUTES), "smoke-test.sh did not finish in 10 minutes")
+    val output = new String(Files.readAllBytes(cluster.workDir().resolve("gpu-smoke.log")), StandardCharsets.UTF_8)
+    withClue(output) {
+      running.exitValue() shouldBe 0
+      output should include("smoke test passed")
+      for (run <- Seq("cpu-again", "cpu"); round <- 1 to 2; replica <- 0 to 1) {
+        output should include regex s"(?s)-- $run: the device of each replica.*round $round replica $replica on executor driver \\(pid \\d+\\): CPU"
+      }
+      val losses = """(?m)^([12]) +(\S+) +(\S+) +0\.00e\+00$""".r.findAllMatchIn(output).map(m => (m.group(2), m.group(3))).toList
+      losses should have size 2
+      losses.foreach { case (a, b) => a shouldBe b }
+    }
+  }
+
   /** The corpus on HDFS, the application jar and its lib folder: made once, for both trainings. */
   private lazy val submittable: (String, Path, Path) = {
     val corpus = s"${cluster.hdfsUri()}/data/moby-dick-40k.txt"
