@@ -52,11 +52,15 @@ final class TrainCommand implements Callable<Integer> {
                     + (fresh ? "--fresh refuses one" : "--init-from starts a new one"));
         }
         RunConfig config = common.load();
-        if (config.get(Options.QUIET)) {
+        boolean quiet = config.get(Options.QUIET);
+        if (quiet) {
             QuietLogging.apply(); // before Spark starts: it logs at INFO as it does
         }
-        ConsoleProgress progress = ConsoleProgress.forStandardOutput(config.get(Options.QUIET));
+        ConsoleProgress progress = ConsoleProgress.forStandardOutput(quiet);
         try (JavaSparkContext sc = SparkContexts.create("spark-rnn " + config.get(Options.RUN_ID), common.master)) {
+            if (quiet) {
+                QuietLogging.apply(); // again: without a log4j2 configuration, Spark installs its own as it starts
+            }
             progress.info("Spark " + sc.version() + " master " + sc.master() + ", UI " + sc.sc().uiWebUrl().getOrElse(() -> "off"));
             TrainingSummary summary = new TrainingRun(sc, config, fresh, initFrom, progress)
                     .requireCheckpoint(resume).run();
