@@ -41,7 +41,8 @@ class SparkSubmitScriptTest {
             this.exitCode = exitCode;
             this.args = args;
             this.stderr = stderr;
-            for (int i = 0; i < args.size(); i++) {
+            // spark-submit's own options end where the application begins (its --conf is the application's).
+            for (int i = 0; i < args.size() && !args.get(i).equals("--class"); i++) {
                 String arg = args.get(i);
                 String kv = arg.equals("--conf") && i + 1 < args.size() ? args.get(++i)
                         : arg.startsWith("--conf=") ? arg.substring("--conf=".length()) : null;
@@ -88,12 +89,19 @@ class SparkSubmitScriptTest {
     /** Heap, ND4J's off-heap cap and the native overhead (512m by default), all in MB. */
     private static void assertSizedFor(Submitted s, long heap, long offHeap, long overhead) {
         assertEquals(0, s.exitCode, s.stderr);
-        assertEquals(heap + "m", s.conf.get("spark.executor.memory"), s.args.toString());
+        assertEquals(heap, megabytes(s.conf.get("spark.executor.memory")), s.args.toString());
         assertTrue(s.executorJava().contains("-Dorg.bytedeco.javacpp.maxbytes=" + offHeap + "m"), s.executorJava());
         assertTrue(s.executorJava().contains("-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (heap + offHeap + 512) + "m"),
                 s.executorJava());
         assertEquals(overhead + "m", s.conf.get("spark.executor.memoryOverhead"), s.args.toString());
         assertEquals("train", s.args.get(s.args.indexOf("io.sparkrnn.cli.Main") + 2), "the application's arguments follow");
+    }
+
+    /** A size as spark-submit reads spark.executor.memory ("6g", "6144m", "6144"), in MB. */
+    private static long megabytes(String size) {
+        String v = size.toLowerCase();
+        long n = Long.parseLong(v.replaceAll("[^0-9]", ""));
+        return v.endsWith("g") ? n * 1024 : n;
     }
 
     @Test
