@@ -9,6 +9,7 @@ import org.scalatest.funsuite.AnyFunSuite
 import java.io.{ByteArrayOutputStream, PrintStream}
 import java.nio.charset.StandardCharsets
 import java.nio.file.{Files, Path}
+import scala.collection.JavaConverters._
 
 /** Corpora that are empty, too small or not clean text: a clear error, or <unk> counted, never a crash. */
 class BadCorpusSuite extends AnyFunSuite with LocalSpark {
@@ -74,19 +75,25 @@ class BadCorpusSuite extends AnyFunSuite with LocalSpark {
     } finally prepared.release()
   }
 
-  test("UTF-16 files with a byte-order mark are decoded: the same characters as their UTF-8 copy") {
+  test("UTF-16 files with a byte-order mark are decoded: the text, characters and vocabulary of their UTF-8 copy") {
     val text = new String(Files.readAllBytes(TestCorpora.mobyDickPrefix(dir, 30000, "utf8.txt")), StandardCharsets.UTF_8) +
       "caf\u00e9 \u4e2d\u6587 \ud83d\udc33\n"
-    def counts(corpus: Path): (String, Long, Long, Long) = {
-      val config = RunConfigs(corpus, dir.resolve("runs"), "model.seqLength" -> 32, "data.blockSize" -> 2048)
-      val prepared = CorpusPipeline.prepare(sc, config, 2, null)
-      try (prepared.vocabulary().toJson, prepared.trainWindows(), prepared.validationWindows(), prepared.unknownCharacters())
-      finally prepared.release()
+    def read(corpus: Path): String = CorpusSource.pieces(sc, java.util.List.of(corpus.toUri.toString), 2, 4096,
+      CorpusQuality.register(sc)).collect().asScala.mkString
+    def vocabularyOf(corpus: Path): (String, Long) = {
+      val prepared = prepare(corpus, "model.seqLength" -> 32, "data.blockSize" -> 2048, "data.validationFraction" -> 0.5)
+      try {
+        (prepared.vocabulary().toJson, prepared.unknownCharacters())
+      } finally prepared.release()
     }
-    val expected = counts(corpusOf("utf8-copy.txt", text.getBytes(StandardCharsets.UTF_8)))
+    val utf8 = corpusOf("utf8-copy.txt", text.getBytes(StandardCharsets.UTF_8))
+    assert(read(utf8) == text)
+    val expected = vocabularyOf(utf8)
+    assert(expected._2 == 0)
     for ((charset, bom) <- Seq("UTF-16LE" -> Array(0xFF, 0xFE), "UTF-16BE" -> Array(0xFE, 0xFF))) {
       val corpus = corpusOf(s"$charset.txt", bom.map(_.toByte) ++ text.getBytes(charset))
-      assert(counts(corpus) == expected, s"$charset: vocabulary, training windows and unknown characters")
+      assert(read(corpus) == text, s"$charset: the text read")
+      assert(vocabularyOf(corpus) == expected, s"$charset: vocabulary and unknown characters")
     }
   }
 
