@@ -69,7 +69,7 @@ class MetricsJournalSuite extends AnyFunSuite with LocalSpark {
     val run = dir.resolve("local-run").toUri.toString
     longRunThenResume(run)
     val folder = Paths.get(URI.create(run)).resolve("metrics.jsonl")
-    val parts = Files.list(folder).iterator().asScala.map(_.getFileName.toString).filterNot(_.startsWith(".")).toSeq
+    val parts = folder.toFile.list().toSeq.filterNot(_.startsWith("."))
     assert(parts.sorted == Seq("part-00000.jsonl", "part-00001.jsonl"))
     assert(Files.getPosixFilePermissions(folder).asScala.map(_.toString).toSet ==
       Set("OWNER_READ", "OWNER_WRITE", "OWNER_EXECUTE", "GROUP_READ", "GROUP_EXECUTE"))
@@ -90,7 +90,7 @@ class MetricsJournalSuite extends AnyFunSuite with LocalSpark {
       val folder = Paths.get(URI.create(run)).resolve("metrics.jsonl")
       while (!done.get()) {
         if (Files.isDirectory(folder)) {
-          for (part <- Files.list(folder).iterator().asScala if !part.getFileName.toString.startsWith(".")) {
+          for (part <- folder.toFile.listFiles().map(_.toPath) if !part.getFileName.toString.startsWith(".")) {
             val text = try new String(Files.readAllBytes(part), StandardCharsets.UTF_8)
             catch { case _: java.nio.file.NoSuchFileException => "" } // replaced while listed
             assert(text.isEmpty || text.endsWith("\n"), s"$part ends mid-line")
@@ -102,8 +102,9 @@ class MetricsJournalSuite extends AnyFunSuite with LocalSpark {
     val failure = new java.util.concurrent.atomic.AtomicReference[Throwable]()
     reader.setUncaughtExceptionHandler((_, e) => failure.set(e))
     reader.start()
-    try (1 to 300).foreach(round => journal.append(row(round)))
-    finally {
+    try {
+      (1 to 300).foreach(round => journal.append(row(round)))
+    } finally {
       done.set(true)
       reader.join()
     }
