@@ -5,6 +5,9 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.util.function.Supplier;
 
 /**
  * {@code log.quiet = true}: warnings and errors only, from every logger, whatever log4j2 configuration the JVM
@@ -14,6 +17,21 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
  */
 final class QuietLogging {
     private QuietLogging() { }
+
+    /**
+     * Starts Spark with {@code start}; when quiet, before (Spark logs at INFO as it starts) and again after (without
+     * a log4j2 configuration, Spark installs its own defaults as it starts).
+     */
+    static JavaSparkContext startSpark(boolean quiet, Supplier<JavaSparkContext> start) {
+        if (quiet) {
+            apply();
+        }
+        JavaSparkContext sc = start.get();
+        if (quiet) {
+            apply();
+        }
+        return sc;
+    }
 
     static void apply() {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);

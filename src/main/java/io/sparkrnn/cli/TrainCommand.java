@@ -5,6 +5,7 @@ import io.sparkrnn.config.ConfigOption;
 import io.sparkrnn.config.ExitCodes;
 import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
+import io.sparkrnn.dist.Dl4jComparison;
 import io.sparkrnn.dist.TrainingRun;
 import io.sparkrnn.dist.TrainingSummary;
 import io.sparkrnn.metrics.ConsoleProgress;
@@ -52,15 +53,11 @@ final class TrainCommand implements Callable<Integer> {
                     + (fresh ? "--fresh refuses one" : "--init-from starts a new one"));
         }
         RunConfig config = common.load();
+        Dl4jComparison.requireAvailable(config); // before Spark starts
         boolean quiet = config.get(Options.QUIET);
-        if (quiet) {
-            QuietLogging.apply(); // before Spark starts: it logs at INFO as it does
-        }
         ConsoleProgress progress = ConsoleProgress.forStandardOutput(quiet);
-        try (JavaSparkContext sc = SparkContexts.create("spark-rnn " + config.get(Options.RUN_ID), common.master)) {
-            if (quiet) {
-                QuietLogging.apply(); // again: without a log4j2 configuration, Spark installs its own as it starts
-            }
+        try (JavaSparkContext sc = QuietLogging.startSpark(quiet,
+                () -> SparkContexts.create("spark-rnn " + config.get(Options.RUN_ID), common.master))) {
             progress.info("Spark " + sc.version() + " master " + sc.master() + ", UI " + sc.sc().uiWebUrl().getOrElse(() -> "off"));
             TrainingSummary summary = new TrainingRun(sc, config, fresh, initFrom, progress)
                     .requireCheckpoint(resume).run();

@@ -41,15 +41,15 @@ public final class ParameterAveragingMaster {
     }
 
     /**
-     * Trains one round at the given replica learning rate. A round in which no replica returned a finite update
+     * Trains one round of {@code localSteps} local steps at the given replica learning rate. A round in which no replica returned a finite update
      * (or whose average is not finite) leaves the state untouched and reports zero replicas, so the caller can
      * retry it from the same parameters.
      */
-    RoundOutcome runRound(MasterState state, JavaRDD<WindowShard> shards, double learningRate) {
+    RoundOutcome runRound(MasterState state, JavaRDD<WindowShard> shards, double learningRate, int localSteps) {
         PhaseTimes phases = new PhaseTimes();
         int round = state.round() + 1;
         Broadcast<RoundInput> input = phases.time("broadcast", () -> sc.broadcast(new RoundInput(round, state.steps(),
-                state.params().toFloatVector(), RoundInput.floats(state.updaterState()), learningRate)));
+                state.params().toFloatVector(), RoundInput.floats(state.updaterState()), learningRate, localSteps)));
         ReplicaResult sum;
         try {
             accumulators.reset();
@@ -68,7 +68,7 @@ public final class ParameterAveragingMaster {
                     round, sum.nonFiniteReplicas, learningRate);
             return new RoundOutcome(round, sum, Double.NaN, 0, phases, learningRate);
         }
-        double[] norms = phases.time("master update", () -> applyAverage(state, sum));
+        double[] norms = phases.time("master update", () -> applyAverage(state, sum, localSteps));
         return new RoundOutcome(round, sum, norms[0], norms[1], phases, learningRate);
     }
 
@@ -98,13 +98,13 @@ public final class ParameterAveragingMaster {
     }
 
     /** @return the averaged update's norm before the master's clip, and the norm of the step the outer optimizer took */
-    private double[] applyAverage(MasterState state, ReplicaResult sum) {
+    private double[] applyAverage(MasterState state, ReplicaResult sum, int localSteps) {
         INDArray u = Nd4j.createFromArray(sum.deltaSum).divi(sum.replicas);
         GlobalNormClipper.ClipResult clip = GlobalNormClipper.clip(u, maxUpdateNorm);
         double applied = outer.apply(state.params(), u);
         INDArray averagedState = sum.updaterStateSum.length == 0 ? state.updaterState()
                 : Nd4j.createFromArray(sum.updaterStateSum).divi(sum.replicas);
-        state.completeRound(averagedState, settings.localSteps);
+        state.completeRound(averagedState, localSteps);
         return new double[] {clip.norm(), applied};
     }
 }

@@ -119,6 +119,8 @@ class TrainingSuite extends AnyFunSuite with LocalSpark {
   }
 
   test("train.engine = dl4j trains with DL4J's ParameterAveragingTrainingMaster, evaluates and checkpoints") {
+    // DL4J's Spark module is built in only with the Maven profile dl4j-spark (mvn -Pdl4j-spark test runs this test).
+    assume(Dl4jComparison.available(), "this build leaves DL4J's Spark module out (mvn -Pdl4j-spark has it)")
     val (config, summary) = train("dl4j-engine", "train.engine" -> "dl4j", "master.replicas" -> 2,
       "train.averagingFrequency" -> 2, "train.rounds" -> 3, "train.learningRate" -> 0.01, "eval.everyRounds" -> 3)
     val rows = summary.rows()
