@@ -57,15 +57,17 @@ usage() { sed -n '2,12p' "$0" >&2; exit 2; }
 gpu=false dry_run=false opts=()
 cli_executor_memory="" conf_executor_memory="" conf_overhead="" user_executor_java="" properties_file=""
 # Passes one spark-submit option on, noting the settings the ND4J sizing below derives from. A user's
-# spark.executor.extraJavaOptions is merged into ours rather than passed on, where it would replace the ND4J limits.
+# spark.executor.extraJavaOptions is merged into ours rather than passed on, where it would replace the ND4J limits;
+# spark.executor.memory and memoryOverhead are passed on once, below, as the sizing used them (a second --conf of
+# the same key after ours would win in spark-submit and undo the sizing).
 take() {
   case "$1" in
     --executor-memory) cli_executor_memory=$2 ;;
     --properties-file) properties_file=$2 ;;
     --conf|-c)
       case "$2" in
-        spark.executor.memory=*) conf_executor_memory=${2#*=} ;;
-        spark.executor.memoryOverhead=*) conf_overhead=${2#*=} ;;
+        spark.executor.memory=*) conf_executor_memory=${2#*=}; return ;;  # given on below, as sized
+        spark.executor.memoryOverhead=*) conf_overhead=${2#*=}; return ;;
         spark.executor.extraJavaOptions=*) user_executor_java=${2#*=}; return ;;
       esac ;;
   esac

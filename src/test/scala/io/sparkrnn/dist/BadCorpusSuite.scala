@@ -78,7 +78,7 @@ class BadCorpusSuite extends AnyFunSuite with LocalSpark {
   test("UTF-16 files with a byte-order mark are decoded: the text, characters and vocabulary of their UTF-8 copy") {
     val text = new String(Files.readAllBytes(TestCorpora.mobyDickPrefix(dir, 30000, "utf8.txt")), StandardCharsets.UTF_8) +
       "caf\u00e9 \u4e2d\u6587 \ud83d\udc33\n"
-    def read(corpus: Path): String = CorpusSource.pieces(sc, java.util.List.of(corpus.toUri.toString), 2, 4096,
+    def read(corpus: Path): String = CorpusSource.pieces(sc, java.util.Collections.singletonList(corpus.toUri.toString), 2, 4096,
       CorpusQuality.register(sc)).collect().asScala.mkString
     def vocabularyOf(corpus: Path): (String, Long) = {
       val prepared = prepare(corpus, "model.seqLength" -> 32, "data.blockSize" -> 2048, "data.validationFraction" -> 0.5)

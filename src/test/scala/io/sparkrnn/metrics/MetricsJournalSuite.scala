@@ -108,7 +108,7 @@ class MetricsJournalSuite extends AnyFunSuite with LocalSpark {
       done.set(true)
       reader.join()
     }
-    assert(failure.get() == null, failure.get())
+    assert(failure.get() == null, s"the reader failed: ${failure.get()}")
   }
 
   test("spark.read.json of the run's metrics.jsonl gives every round once, also over several part files") {
