@@ -57,6 +57,8 @@ public final class BenchChild {
                         Integer.parseInt(s.get("rounds")), Integer.parseInt(s.get("steps"))));
             case "distributed":
                 return new DistributedProbe(DistributedProbe.Settings.parse(s)).run();
+            case "convergence":
+                return List.of(new ConvergenceProbe(s).run());
             default:
                 throw new IllegalArgumentException("unknown probe " + name);
         }

@@ -40,6 +40,9 @@ public final class BenchHarness {
         if (settings.sections.contains(BenchSettings.Section.DISTRIBUTED)) {
             distributed();
         }
+        if (settings.sections.contains(BenchSettings.Section.CONVERGENCE)) {
+            new ConvergenceSection(settings.convergence, report, children).run();
+        }
         if (saveTo != null) {
             report.save(saveTo);
         }
@@ -198,11 +201,14 @@ public final class BenchHarness {
         Map<String, Object> dl4j = byRun.get("dl4j");
         Map<String, Object> one = byRun.get("one replica");
         report.line("");
-        report.line("ours / DL4J master (all rounds, equal averaging frequency): %.2fx",
-                number(ours, "tokensPerSecond") / number(dl4j, "tokensPerSecond"));
-        report.line("ours / one replica: %.2fx; DL4J master / one replica: %.2fx",
-                number(ours, "tokensPerSecond") / number(one, "tokensPerSecond"),
-                number(dl4j, "tokensPerSecond") / number(one, "tokensPerSecond"));
+        if (dl4j != null) {
+            report.line("ours / DL4J master (all rounds, equal averaging frequency): %.2fx",
+                    number(ours, "tokensPerSecond") / number(dl4j, "tokensPerSecond"));
+            report.line("DL4J master / one replica: %.2fx", number(dl4j, "tokensPerSecond") / number(one, "tokensPerSecond"));
+        } else {
+            report.line("no DL4J master run: this build leaves out DL4J's Spark module (mvn -Pdl4j-spark has it)");
+        }
+        report.line("ours / one replica: %.2fx", number(ours, "tokensPerSecond") / number(one, "tokensPerSecond"));
         report.line("quality at equal token budget: %d replicas %.3f bpc vs one replica %.3f bpc (%+.1f%%)",
                 d.replicas, number(ours, "valBpc"), number(one, "valBpc"),
                 100 * (number(ours, "valBpc") / number(one, "valBpc") - 1));

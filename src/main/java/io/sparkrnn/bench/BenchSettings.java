@@ -8,21 +8,30 @@ import java.util.Set;
 
 /** What to run and how long: sections, quick or full, where child logs go. */
 public final class BenchSettings {
-    /** The harness's sections, in the order they run. */
-    public enum Section { GEMM, REPLICA, PEER, DISTRIBUTED }
+    /** The harness's sections, in the order they run; convergence only when named (it takes an hour or more). */
+    public enum Section { GEMM, REPLICA, PEER, DISTRIBUTED, CONVERGENCE }
 
     final boolean quick;
     final Set<Section> sections;
     final List<String> cases;
     final List<String> threads;
     final File logDir;
+    final ConvergenceSettings convergence;
 
     /**
      * @param threads thread settings of the replica section: "1", "omp", "blas" (empty: all)
      */
     public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, List<String> threads, File logDir) {
+        this(quick, sections, cases, threads, logDir, null);
+    }
+
+    /** @param convergence what the convergence section trains; needed when it is among the sections */
+    public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, List<String> threads, File logDir,
+                         ConvergenceSettings convergence) {
         this.quick = quick;
-        this.sections = sections.isEmpty() ? EnumSet.allOf(Section.class) : EnumSet.copyOf(sections);
+        this.sections = sections.isEmpty() ? EnumSet.of(Section.GEMM, Section.REPLICA, Section.PEER, Section.DISTRIBUTED)
+                : EnumSet.copyOf(sections);
+        this.convergence = convergence;
         this.cases = cases;
         this.threads = threads;
         this.logDir = logDir;
@@ -42,7 +51,8 @@ public final class BenchSettings {
         try {
             return Section.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, peer or distributed");
+            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, peer, distributed or "
+                    + "convergence");
         }
     }
 

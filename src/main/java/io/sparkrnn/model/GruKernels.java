@@ -140,6 +140,7 @@ final class GruKernels {
         INDArray carry = f.maskT == null ? null : mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
         INDArray rwT = StepBlocked.transposedCopy(f.rw, mgr);
 
+        StateGradientProbe.Recorder probe = StateGradientProbe.current();
         boolean haveNext = false;
         for (long t = steps - 1; t >= first; t--) {
             INDArray et = block(e, t, 0, h);
@@ -161,6 +162,9 @@ final class GruKernels {
                 et.addi(dhNext, dh);
             } else {
                 dh.assign(et);
+            }
+            if (probe != null) {
+                probe.record(t, dh);
             }
             INDArray r = block(f.gates, t, 0, h);
             INDArray z = block(f.gates, t, h, h);

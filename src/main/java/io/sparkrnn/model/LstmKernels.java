@@ -121,6 +121,7 @@ final class LstmKernels {
         INDArray sigmoidSlopes = mgr.createUninitialized(bp, dt, new long[]{mb, 3 * h}, 'f');
         INDArray rwT = StepBlocked.transposedCopy(f.rw, mgr);
 
+        StateGradientProbe.Recorder probe = StateGradientProbe.current();
         boolean haveNext = false;
         for (long t = steps - 1; t >= first; t--) {
             INDArray et = block(e, t, 0, h);
@@ -136,6 +137,9 @@ final class LstmKernels {
                 if (haveNext) {
                     dcNext.muliColumnVector(m);
                 }
+            }
+            if (probe != null) {
+                probe.record(t, dh);
             }
             INDArray a = block(f.gates, t, 0, h);
             INDArray fg = block(f.gates, t, h, h);

@@ -22,12 +22,15 @@ class ZeppelinNotesSuite extends AnyFunSuite {
 
   private lazy val compiler = new NoteCompiler(NoteCompiler.testClasspath)
 
-  test("the folder holds the three notes: train a run, chart its metrics, checkpoints and two runs compared") {
-    assert(notes.map(_.name) == Seq("1-train-a-short-run", "2-metrics-of-a-run", "3-checkpoints-samples-and-two-runs"))
+  test("the folder holds the five notes: train a run, chart its metrics, checkpoints and two runs compared, the vanishing gradient, time to quality") {
+    assert(notes.map(_.name) == Seq("1-train-a-short-run", "2-metrics-of-a-run", "3-checkpoints-samples-and-two-runs",
+      "4-vanishing-gradient-per-step", "5-time-to-quality"))
     val all = notes.map(_.paragraphs.map(_.code).mkString("\n"))
     assert(all(0).contains("new TrainingRun(") && all(0).contains("JavaSparkContext.fromSparkContext(sc)"))
     assert(all(1).contains("spark.read.json(") && all(1).contains("metrics.jsonl"))
     assert(all(2).contains("SnapshotFiles.read(") && all(2).contains("new TextSampler("))
+    assert(all(3).contains("vanishing-steps.csv") && all(3).contains("\"rnn: dL/dh\""))
+    assert(all(4).contains("spark.read.option(\"header\", \"true\")") && all(4).contains("convergence.csv"))
   }
 
   test("every note has Zeppelin's note and paragraph structure, named as Zeppelin stores it") {
@@ -75,7 +78,8 @@ class ZeppelinNotesSuite extends AnyFunSuite {
       }
     }
     val charts = charted.map(_._2.code).mkString
-    for (frame <- Seq("lossCurve", "bpcCurve", "gradientNorms", "clipping", "throughput", "validationByRun")) {
+    for (frame <- Seq("lossCurve", "bpcCurve", "gradientNorms", "clipping", "throughput", "validationByRun",
+        "stateGradients", "bpcByTokens", "bpcBySeconds")) {
       assert(charts.contains(s"z.show($frame)"), s"no chart of $frame")
     }
   }
