@@ -17,7 +17,7 @@
 #   SPARKRNN_CONF       training config (default: conf/local.conf); the same every night, so that warm starts fit
 #   SPARKRNN_ROOT       checkpoint root, passed as checkpoint.root (default: the config's)
 #   SPARKRNN_PRODUCTION the production folder (default: <checkpoint.root>/production)
-#   SPARKRNN_CORPUS     tonight's corpus URI(s), passed as data.corpus (default: the config's)
+#   SPARKRNN_CORPUS     tonight's corpus URI, or a JSON array of URIs, passed as data.corpus (default: the config's)
 #   SPARKRNN_RUN_ID     tonight's run id (default: nightly-YYYYMMDD)
 #   SPARKRNN_MAX_REGRESSION  allowed regression in bits per character (default: 0.02)
 #   SPARKRNN_SET        extra "key=value" settings, separated by spaces

@@ -51,8 +51,10 @@ final class NightlyCommand implements Callable<Integer> {
         RunConfig config = ConfigLoader.load(common.conf, settings);
         String productionUri = production != null ? production
                 : new Path(config.get(Options.CHECKPOINT_ROOT), "production").toString();
-        ConsoleProgress progress = ConsoleProgress.forStandardOutput(config.get(Options.QUIET));
-        try (JavaSparkContext sc = SparkContexts.create("spark-rnn nightly " + config.get(Options.RUN_ID), common.master)) {
+        boolean quiet = config.get(Options.QUIET);
+        ConsoleProgress progress = ConsoleProgress.forStandardOutput(quiet);
+        try (JavaSparkContext sc = QuietLogging.startSpark(quiet,
+                () -> SparkContexts.create("spark-rnn nightly " + config.get(Options.RUN_ID), common.master))) {
             return new NightlyRetraining(sc, config, productionUri, gate, progress).run();
         }
     }

@@ -54,8 +54,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         RunConfig config = common.load();
         Dl4jComparison.requireAvailable(config); // before Spark starts
-        ConsoleProgress progress = ConsoleProgress.forStandardOutput(config.get(Options.QUIET));
-        try (JavaSparkContext sc = SparkContexts.create("spark-rnn " + config.get(Options.RUN_ID), common.master)) {
+        boolean quiet = config.get(Options.QUIET);
+        ConsoleProgress progress = ConsoleProgress.forStandardOutput(quiet);
+        try (JavaSparkContext sc = QuietLogging.startSpark(quiet,
+                () -> SparkContexts.create("spark-rnn " + config.get(Options.RUN_ID), common.master))) {
             progress.info("Spark " + sc.version() + " master " + sc.master() + ", UI " + sc.sc().uiWebUrl().getOrElse(() -> "off"));
             TrainingSummary summary = new TrainingRun(sc, config, fresh, initFrom, progress)
                     .requireCheckpoint(resume).run();

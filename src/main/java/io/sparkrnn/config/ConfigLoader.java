@@ -4,8 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -63,6 +63,10 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Each override's value is converted by its option's own type, from the text exactly as typed (see
+     * {@link ValueType#parse}), then placed in a Config as a typed value: nothing of it is read as HOCON.
+     */
     private static Config parseOverrides(List<String> overrides) {
         Config result = ConfigFactory.empty();
         for (String override : overrides) {
@@ -71,31 +75,41 @@ public final class ConfigLoader {
                 throw new ConfigError(null, "--set expects key=value, got '" + override + "'");
             }
             String key = override.substring(0, eq).trim();
-            String value = override.substring(eq + 1).trim();
-            Config one;
-            try {
-                one = ConfigFactory.parseString(key + " = " + value,
-                        ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF));
-            } catch (ConfigException e) {
-                // A bare value HOCON cannot parse (a URI with ':' or '*') is meant as a string.
-                one = ConfigFactory.parseMap(Map.of(key, value));
+            ConfigOption<?> option = Options.all().get(key);
+            if (option == null) {
+                throw unknownKey(key, "--set");
             }
-            result = one.withFallback(result);
+            Object value = parseOverride(option, override.substring(eq + 1));
+            // A declared key is a valid path expression.
+            result = result.withValue(key, ConfigValueFactory.fromAnyRef(value));
         }
         return result;
+    }
+
+    private static Object parseOverride(ConfigOption<?> option, String text) {
+        try {
+            return option.type().parse(text);
+        } catch (IllegalArgumentException e) {
+            String hint = e.getMessage() == null || e instanceof NumberFormatException ? "" : "; " + e.getMessage();
+            throw new ConfigError(option.key(), option.key() + " must be " + option.type().name() + ", got '" + text
+                    + "' (--set " + option.key() + ")" + hint);
+        }
     }
 
     private static void rejectUnknownKeys(Config merged, Config overrides, String origin) {
         for (Map.Entry<String, ConfigValue> entry : merged.entrySet()) {
             String key = entry.getKey();
             if (!Options.all().containsKey(key)) {
-                String where = overrides.hasPath(key) ? "--set" : origin;
-                List<String> near = nearMatches(key);
-                throw new ConfigError(key, "unknown config key '" + key + "' (in " + where + ")"
-                        + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?")
-                        + " Run 'sparkrnn train --help-config' for every key.");
+                throw unknownKey(key, overrides.hasPath(key) ? "--set" : origin);
             }
         }
+    }
+
+    private static ConfigError unknownKey(String key, String where) {
+        List<String> near = nearMatches(key);
+        return new ConfigError(key, "unknown config key '" + key + "' (in " + where + ")"
+                + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?")
+                + " Run 'sparkrnn train --help-config' for every key.");
     }
 
     private static <T> T read(Config merged, ConfigOption<T> option, String where) {

@@ -15,6 +15,8 @@ public final class ExitCodes {
     public static final int RUN_CONFLICT = 5;
     /** Training diverged: every replica went non-finite, and retries did not help. */
     public static final int DIVERGED = 6;
+    /** GPUs were scheduled (--gpu) but an executor's ND4J runs on its CPU backend: the CUDA backend did not load. */
+    public static final int NO_GPU_BACKEND = 7;
     /** evaluate --baseline: the candidate is worse than the baseline by more than the allowed margin. */
     public static final int REGRESSION = 10;
 

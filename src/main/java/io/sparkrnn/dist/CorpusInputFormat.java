@@ -22,7 +22,8 @@ import java.io.IOException;
  * <p>The text is the same as {@code textFile} gives, line ends restored: line ends (LF, CRLF or a lone CR, as
  * Hadoop's LineRecordReader understands them) become '\n', the last line gets a '\n' if it has none, a UTF-8 byte
  * order mark at the start of a file is dropped, and a split reads the lines that START in it (a line crossing
- * the split's end is read to its end; the next split skips it). The old (mapred) API is used because its
+ * the split's end is read to its end; the next split skips it). A file that starts with a UTF-16 byte-order mark
+ * is decoded to UTF-8 and read whole by its first split (like a compressed file). The old (mapred) API is used because its
  * splits are those of {@code textFile}, so partitions, blocks and results stay what they were for normal files.
  * Compressed files are not split.
  */

@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Corpus to persisted window shards: blocks, a distributed character count, the hashed held-out split, and
@@ -33,11 +34,13 @@ public final class CorpusPipeline {
         int blockSize = config.get(Options.BLOCK_SIZE);
         int seqLength = config.get(Options.SEQ_LENGTH);
         // A piece of at most 4 bytes per block character holds at most one block: memory stays bounded by blocks.
-        JavaRDD<String> blocks = CorpusSource.pieces(sc, config.get(Options.CORPUS), replicas, 4 * blockSize)
+        CorpusQuality quality = CorpusQuality.register(sc);
+        JavaRDD<String> blocks = CorpusSource.pieces(sc, config.get(Options.CORPUS), replicas, 4 * blockSize, quality)
                 .mapPartitions(pieces -> new TextBlocks(pieces, blockSize))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             Map<Integer, Long> counts = countCodePoints(blocks);
+            quality.warnAboutSuspiciousFiles(); // the count read every file
             if (counts.keySet().stream().allMatch(Character::isWhitespace)) {
                 throw new CorpusError("corpus " + config.get(Options.CORPUS) + " has no text (it is empty or only blank lines)");
             }
@@ -49,15 +52,16 @@ public final class CorpusPipeline {
             HeldOutSplit split = new HeldOutSplit(config.get(Options.SEED), config.get(Options.VALIDATION_FRACTION));
             JavaRDD<WindowShard> train = shards(windows(blocks.filter(b -> !split.isHeldOut(b)), vocabulary, seqLength),
                     seqLength + 1, replicas, Long.MAX_VALUE);
-            JavaRDD<WindowShard> validation = shards(windows(blocks.filter(split::isHeldOut), vocabulary, seqLength),
-                    seqLength + 1, replicas, config.get(Options.EVAL_MAX_WINDOWS));
             String fewer = "windows of " + (seqLength + 1) + " characters";
             String advice = "a shorter model.seqLength";
-            long trainWindows = requireWindows(train, "training " + fewer, replicas, advice);
-            long validationWindows = requireWindows(validation, "validation " + fewer, replicas,
-                    advice + " or a larger data.validationFraction");
-            return new PreparedCorpus(vocabulary, corpusVocabulary, null, train, validation, trainWindows,
-                    validationWindows, unknown);
+            return unpersistOnFailure(train, () -> {
+                long trainWindows = requireWindows(train, "training " + fewer, replicas, advice);
+                ValidationShards validation = ValidationShards.deal(windows(blocks.filter(split::isHeldOut),
+                        vocabulary, seqLength), seqLength + 1, replicas, config.get(Options.EVAL_MAX_WINDOWS),
+                        "validation " + fewer, advice + " or a larger data.validationFraction");
+                return new PreparedCorpus(vocabulary, corpusVocabulary, null, train, validation.shards(), trainWindows,
+                        validation.windows(), unknown);
+            });
         } finally {
             blocks.unpersist(false);
         }
@@ -97,6 +101,19 @@ public final class CorpusPipeline {
                     return Collections.singletonList(WindowShard.pack(packed, windowLength)).iterator();
                 }, true)
                 .persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /**
+     * {@code next}, computed while {@code persisted} is cached; should it fail (a check of the corpus, a failed job),
+     * {@code persisted} is released first, for the caller's SparkContext may live on.
+     */
+    static <T> T unpersistOnFailure(JavaRDD<?> persisted, Supplier<T> next) {
+        try {
+            return next.get();
+        } catch (RuntimeException | Error e) {
+            persisted.unpersist(false);
+            throw e;
+        }
     }
 
     /** @param what "training windows of N characters" and the like; {@code advice} ends the list of fixes */

@@ -11,8 +11,14 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.mapred.FileSplit;
 import org.apache.hadoop.mapred.RecordReader;
 
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads one split of a corpus file as {@link CorpusInputFormat} describes: pieces of at most {@code maxBytes}
@@ -22,9 +28,9 @@ import java.io.InputStream;
 final class CorpusRecordReader implements RecordReader<LongWritable, Text> {
     private static final int READ_BUFFER = 1 << 16;
 
-    private final InputStream in;
+    private InputStream in;
     private final long start;
-    private final long end;
+    private long end;
     private final byte[] buffer = new byte[READ_BUFFER];
     private int buffered;
     private int next;
@@ -60,11 +66,52 @@ final class CorpusRecordReader implements RecordReader<LongWritable, Text> {
         pos = start;
         this.maxBytes = maxBytes;
         this.record = new byte[maxBytes + 1]; // + the '\n' given to a last line without one
-        if (start != 0) {
-            skipFirstLine();
+        if (start == 0) {
+            readByteOrderMark();
+        } else if (isUtf16(raw)) {
+            splitDone = true; // a UTF-16 file is read whole by the split that starts it
         } else {
-            skipByteOrderMark();
+            skipFirstLine();
         }
+    }
+
+    /**
+     * Drops a UTF-8 byte-order mark; after a UTF-16 one (FF FE little-endian, FE FF big-endian) the rest of the file
+     * is decoded to UTF-8 here, and read whole by this split: a split starting elsewhere in the file cannot find
+     * its character boundaries, so it reads nothing ({@link #isUtf16}).
+     */
+    private void readByteOrderMark() throws IOException {
+        Charset utf16 = fill(2) ? utf16Of(buffer[next] & 0xFF, buffer[next + 1] & 0xFF) : null;
+        if (utf16 != null) {
+            byte[] alreadyRead = Arrays.copyOfRange(buffer, next + 2, buffered);
+            in = new Utf16AsUtf8(new SequenceInputStream(new ByteArrayInputStream(alreadyRead), in), utf16);
+            next = buffered;
+            end = Long.MAX_VALUE;
+            return;
+        }
+        if (peek() == 0xEF && fill(3) && (buffer[next + 1] & 0xFF) == 0xBB && (buffer[next + 2] & 0xFF) == 0xBF) {
+            next += 3;
+            pos += 3;
+            lineOpen = true; // the first line started at 0, before the mark, whatever the split's length
+        }
+    }
+
+    /** Whether the file {@code raw} reads starts with a UTF-16 byte-order mark (read without moving the stream). */
+    private static boolean isUtf16(FSDataInputStream raw) throws IOException {
+        byte[] head = new byte[2];
+        try {
+            raw.readFully(0, head);
+        } catch (EOFException shorter) {
+            return false;
+        }
+        return utf16Of(head[0] & 0xFF, head[1] & 0xFF) != null;
+    }
+
+    private static Charset utf16Of(int first, int second) {
+        if (first == 0xFF && second == 0xFE) {
+            return StandardCharsets.UTF_16LE;
+        }
+        return first == 0xFE && second == 0xFF ? StandardCharsets.UTF_16BE : null;
     }
 
     @Override
@@ -133,14 +180,6 @@ final class CorpusRecordReader implements RecordReader<LongWritable, Text> {
                 }
                 return;
             }
-        }
-    }
-
-    private void skipByteOrderMark() throws IOException {
-        if (peek() == 0xEF && fill(3) && (buffer[next + 1] & 0xFF) == 0xBB && (buffer[next + 2] & 0xFF) == 0xBF) {
-            next += 3;
-            pos += 3;
-            lineOpen = true; // the first line started at 0, before the mark, whatever the split's length
         }
     }
 

@@ -20,6 +20,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
@@ -37,17 +38,14 @@ public final class CorpusSource {
 
     private CorpusSource() { }
 
-    public static JavaRDD<String> pieces(JavaSparkContext sc, List<String> uris, int minPartitions, int maxPieceBytes) {
+    /** @param quality counts each file's suspicious characters as the pieces are read (not for the bundled corpus) */
+    public static JavaRDD<String> pieces(JavaSparkContext sc, List<String> uris, int minPartitions, int maxPieceBytes,
+                                         CorpusQuality quality) {
         if (uris.size() == 1 && uris.get(0).startsWith(BUNDLED_PREFIX)) {
             List<String> lines = bundledLines(uris.get(0).substring(BUNDLED_PREFIX.length()));
             return sc.parallelize(lines, minPartitions).map(line -> line + "\n");
         }
-        checkExists(uris, sc.hadoopConfiguration());
-        JobConf job = new JobConf(sc.hadoopConfiguration());
-        FileInputFormat.setInputPaths(job, String.join(",", uris));
-        job.setInt(CorpusInputFormat.MAX_RECORD_BYTES_KEY, maxPieceBytes);
-        return sc.hadoopRDD(job, CorpusInputFormat.class, LongWritable.class, Text.class, minPartitions)
-                .map(record -> record._2().toString());
+        return perFile(sc, uris, minPartitions, maxPieceBytes, quality, (file, texts) -> texts);
     }
 
     /**
@@ -55,24 +53,42 @@ public final class CorpusSource {
      * (or bundled corpus) it is in, for error messages. Lines of any length are streamed, as by {@link #pieces}.
      */
     public static JavaRDD<Tuple2<String, String>> lines(JavaSparkContext sc, List<String> uris, int minPartitions,
-                                                        int maxChars) {
+                                                        int maxChars, CorpusQuality quality) {
         if (uris.size() == 1 && uris.get(0).startsWith(BUNDLED_PREFIX)) {
             String uri = uris.get(0);
-            return pieces(sc, uris, minPartitions, maxChars)
+            return pieces(sc, uris, minPartitions, maxChars, quality)
                     .mapPartitions(pieces -> Iterators.map(new PieceLines(pieces, maxChars), line -> new Tuple2<>(uri, line)));
         }
+        // Pieces of about a line's kept part: a longer line is streamed past, never held.
+        return perFile(sc, uris, minPartitions, Math.max(1 << 16, 4 * maxChars), quality, (file, texts) ->
+                Iterators.map(new PieceLines(texts, maxChars), line -> new Tuple2<>(file, line)));
+    }
+
+    /**
+     * Each split's pieces of text, counted into {@code quality}, through {@code perSplit} with the split's file
+     * (a split is part of one file).
+     */
+    private static <T> JavaRDD<T> perFile(JavaSparkContext sc, List<String> uris, int minPartitions, int maxPieceBytes,
+                                          CorpusQuality quality, SplitTexts<T> perSplit) {
         checkExists(uris, sc.hadoopConfiguration());
         JobConf job = new JobConf(sc.hadoopConfiguration());
         FileInputFormat.setInputPaths(job, String.join(",", uris));
-        // Pieces of about a line's kept part: a longer line is streamed past, never held.
-        job.setInt(CorpusInputFormat.MAX_RECORD_BYTES_KEY, Math.max(1 << 16, 4 * maxChars));
+        job.setInt(CorpusInputFormat.MAX_RECORD_BYTES_KEY, maxPieceBytes);
         JavaHadoopRDD<LongWritable, Text> records = (JavaHadoopRDD<LongWritable, Text>)
                 sc.hadoopRDD(job, CorpusInputFormat.class, LongWritable.class, Text.class, minPartitions);
         return records.mapPartitionsWithInputSplit((split, pieces) -> {
             String file = ((FileSplit) split).getPath().toString();
-            Iterator<String> text = Iterators.map(pieces, record -> record._2().toString());
-            return Iterators.map(new PieceLines(text, maxChars), line -> new Tuple2<>(file, line));
+            return perSplit.apply(file, Iterators.map(pieces, record -> {
+                String text = record._2().toString();
+                quality.count(file, text);
+                return text;
+            }));
         }, true);
+    }
+
+    /** What becomes of one split's texts, given its file's name. */
+    private interface SplitTexts<T> extends Serializable {
+        Iterator<T> apply(String file, Iterator<String> texts);
     }
 
     /** Reads a corpus shipped inside the jar: small enough to send from the driver. */

@@ -55,15 +55,19 @@ public final class DistributedEvaluator {
         @Override
         public Validation call(Iterator<WindowShard> shards) {
             WindowShard shard = shards.next();
-            int device = TaskDevice.bind(TaskContext.get(), settings.deviceBinder);
-            ReplicaThreads.applyForCurrentTask();
-            ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength, device);
-            try {
-                trainer.graph().setParams(Nd4j.createFromArray(params.value()));
-                return task.evaluate(trainer, shard, settings.batchSize);
-            } finally {
-                ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength, device);
-            }
+            float[] values = params.value();
+            TaskContext context = TaskContext.get();
+            int device = TaskDevice.of(context);
+            return DeviceThreads.run(context, device, settings.deviceBinder, () -> {
+                ReplicaThreads.applyForCurrentTask();
+                ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength, device);
+                try {
+                    trainer.graph().setParams(Nd4j.createFromArray(values));
+                    return task.evaluate(trainer, shard, settings.batchSize);
+                } finally {
+                    ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength, device);
+                }
+            });
         }
     }
 }

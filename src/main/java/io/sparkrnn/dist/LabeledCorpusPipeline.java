@@ -35,12 +35,14 @@ final class LabeledCorpusPipeline {
                                   Labels fixedLabels) {
         int seqLength = config.get(Options.SEQ_LENGTH);
         List<String> corpus = config.get(Options.CORPUS);
-        JavaRDD<LabeledLine> lines = CorpusSource.lines(sc, corpus, replicas, MAX_LABEL_CHARS + 1 + seqLength)
+        CorpusQuality quality = CorpusQuality.register(sc);
+        JavaRDD<LabeledLine> lines = CorpusSource.lines(sc, corpus, replicas, MAX_LABEL_CHARS + 1 + seqLength, quality)
                 .filter(line -> !line._2().isBlank()) // blank lines (a trailing one, paragraph gaps) are not examples
                 .map(line -> LabeledLine.parse(line._2(), seqLength, line._1()))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             requireWellFormed(lines, corpus);
+            quality.warnAboutSuspiciousFiles(); // the check read every file
             Labels corpusLabels = Labels.of(lines.map(LabeledLine::label).distinct().collect());
             Labels labels = fixedLabels != null ? fixedLabels : corpusLabels;
             requireKnown(corpusLabels, labels, corpus);
@@ -56,15 +58,16 @@ final class LabeledCorpusPipeline {
             JavaRDD<WindowShard> train = CorpusPipeline.shards(
                     examples(lines.filter(line -> !split.isHeldOut(line.splitKey())), vocabulary, labels, seqLength),
                     windowLength, replicas, Long.MAX_VALUE);
-            JavaRDD<WindowShard> validation = CorpusPipeline.shards(
-                    examples(lines.filter(line -> split.isHeldOut(line.splitKey())), vocabulary, labels, seqLength),
-                    windowLength, replicas, config.get(Options.EVAL_MAX_WINDOWS));
-            long trainExamples = CorpusPipeline.requireWindows(train, "training lines", replicas,
-                    "a smaller data.validationFraction");
-            long validationExamples = CorpusPipeline.requireWindows(validation, "validation lines", replicas,
-                    "a larger data.validationFraction");
-            return new PreparedCorpus(vocabulary, corpusVocabulary, labels, train, validation, trainExamples,
-                    validationExamples, unknown);
+            return CorpusPipeline.unpersistOnFailure(train, () -> {
+                long trainExamples = CorpusPipeline.requireWindows(train, "training lines", replicas,
+                        "a smaller data.validationFraction");
+                ValidationShards validation = ValidationShards.deal(
+                        examples(lines.filter(line -> split.isHeldOut(line.splitKey())), vocabulary, labels, seqLength),
+                        windowLength, replicas, config.get(Options.EVAL_MAX_WINDOWS), "validation lines",
+                        "a larger data.validationFraction");
+                return new PreparedCorpus(vocabulary, corpusVocabulary, labels, train, validation.shards(),
+                        trainExamples, validation.windows(), unknown);
+            });
         } finally {
             lines.unpersist(false);
         }

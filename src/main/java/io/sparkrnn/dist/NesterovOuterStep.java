@@ -17,12 +17,14 @@ final class NesterovOuterStep implements OuterOptimizer {
     }
 
     @Override
-    public void apply(INDArray params, INDArray u) {
+    public double apply(INDArray params, INDArray u) {
         if (velocity == null) {
             velocity = u.like().assign(0);
         }
         velocity.muli(momentum).addi(u);
-        params.addi(u.add(velocity.mul(momentum)).muli(learningRate));
+        INDArray step = u.add(velocity.mul(momentum)).muli(learningRate);
+        params.addi(step);
+        return step.norm2Number().doubleValue();
     }
 
     @Override

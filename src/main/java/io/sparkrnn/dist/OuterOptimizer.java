@@ -7,8 +7,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** How the master applies the averaged (and clipped) replica update u to the parameters. */
 public interface OuterOptimizer {
 
-    /** Moves {@code params} in place by the update {@code u}. */
-    void apply(INDArray params, INDArray u);
+    /**
+     * Moves {@code params} in place by the update {@code u}; returns the L2 norm of the step actually taken (which
+     * is not the norm of {@code u} when the optimizer scales it or adds momentum).
+     */
+    double apply(INDArray params, INDArray u);
 
     /** State to checkpoint (empty when stateless). */
     float[] state();

@@ -56,15 +56,19 @@ public final class ParameterAveragingMaster implements AutoCloseable {
         RoundInput roundInput = phases.time("broadcast", () -> new RoundInput(round, state.steps(),
                 state.params().toFloatVector(), moments.broadcastMoments(state), learningRate, localSteps));
         Broadcast<RoundInput> input = phases.time("broadcast", () -> sc.broadcast(roundInput));
-        accumulators.reset();
         SlicedAggregation.Round replicas = aggregation.round(shards,
                 new ReplicaTask(input, moments.forRound(round), task, spec, settings), round, localSteps);
-        phases.time("replica compute", replicas::train);
-        ReplicaResult sum = phases.time("aggregation", replicas::sum);
-        phases.time("cleanup", () -> {
-            input.destroy();
-            replicas.clean();
-        });
+        ReplicaResult sum;
+        try {
+            accumulators.reset();
+            phases.time("replica compute", replicas::train);
+            sum = phases.time("aggregation", replicas::sum);
+        } finally { // also when a job fails: a notebook's SparkContext outlives the run
+            phases.time("cleanup", () -> {
+                input.destroy();
+                replicas.clean();
+            });
+        }
         long broadcastBytes = 4L * (roundInput.params.length + roundInput.updaterState.length);
 
         if (sum.replicas > 0 && !allFinite(sum.deltaSum)) {
@@ -90,17 +94,17 @@ public final class ParameterAveragingMaster implements AutoCloseable {
         return true;
     }
 
-    /** @return the averaged update's norm before and after the master's clip */
+    /** @return the averaged update's norm before the master's clip, and the norm of the step the outer optimizer took */
     private double[] applyAverage(MasterState state, ReplicaResult sum, int localSteps) {
         INDArray u = Nd4j.createFromArray(sum.deltaSum).divi(sum.replicas);
         GlobalNormClipper.ClipResult clip = GlobalNormClipper.clip(u, maxUpdateNorm);
-        outer.apply(state.params(), u);
+        double applied = outer.apply(state.params(), u);
         boolean shipped = sum.updaterStateSum != null;
         INDArray averagedState = !shipped || sum.updaterStateSum.length == 0 ? state.updaterState()
                 : Nd4j.createFromArray(sum.updaterStateSum).divi(sum.replicas);
         state.completeRound(averagedState, localSteps);
         moments.afterRound(state, shipped);
-        return new double[] {clip.norm(), clip.norm() * clip.scale()};
+        return new double[] {clip.norm(), applied};
     }
 
     /** Releases what lives across rounds (the shared moments of master.optimizerState = local). */

@@ -5,8 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** theta + u: the new parameters are exactly the average of the replicas' parameters. */
 final class PlainAveraging implements OuterOptimizer {
     @Override
-    public void apply(INDArray params, INDArray u) {
+    public double apply(INDArray params, INDArray u) {
         params.addi(u);
+        return u.norm2Number().doubleValue();
     }
 
     @Override

@@ -50,17 +50,19 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
         int partition = task.partitionId();
         WindowShard shard = shards.next();
         RoundInput round = input.value();
-        // Before any network or array of this task exists: they are created on the bound device.
-        int device = TaskDevice.bind(task, settings.deviceBinder);
-        ReplicaThreads.applyForCurrentTask();
-        LOG.info("round {} replica {} on executor {} (pid {}): {}", round.round, partition,
-                SparkEnv.get().executorId(), ProcessHandle.current().pid(), TaskDevice.describe(device));
-        ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength, device);
-        try {
-            return train(trainer, shard, round, partition);
-        } finally {
-            ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength, device);
-        }
+        int device = TaskDevice.of(task);
+        // On a thread bound to the device before any network or array of this task exists: they are created there.
+        return DeviceThreads.run(task, device, settings.deviceBinder, () -> {
+            ReplicaThreads.applyForCurrentTask();
+            LOG.info("round {} replica {} on executor {} (pid {}): {}", round.round, partition,
+                    SparkEnv.get().executorId(), ProcessHandle.current().pid(), TaskDevice.describe(device));
+            ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength, device);
+            try {
+                return train(trainer, shard, round, partition);
+            } finally {
+                ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength, device);
+            }
+        });
     }
 
     private ReplicaResult train(ReplicaTrainer trainer, WindowShard shard, RoundInput round, int partition) {

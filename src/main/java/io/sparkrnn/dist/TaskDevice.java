@@ -8,8 +8,8 @@ import java.util.OptionalInt;
 
 /**
  * The GPU Spark's resource scheduling assigned to the running task (spark.task.resource.gpu.amount), if any:
- * each replica task binds ND4J to it before it touches a network, so replicas sharing an executor never share
- * a device. Without GPU scheduling tasks run on the CPU.
+ * each replica task's work runs on a thread bound to it ({@link DeviceThreads}) before it touches a network, so
+ * replicas sharing an executor never share a device. Without GPU scheduling tasks run on the CPU.
  */
 final class TaskDevice {
     /** The device value meaning "no GPU: ND4J's CPU backend or its default device". */
@@ -18,11 +18,9 @@ final class TaskDevice {
 
     private TaskDevice() { }
 
-    /** Binds the current task's thread to its GPU through {@code binder}; returns the device, or {@link #CPU}. */
-    static int bind(TaskContext task, DeviceBinder binder) {
-        OptionalInt gpu = task == null ? OptionalInt.empty() : gpuOf(task.resourcesJMap());
-        gpu.ifPresent(binder::bind);
-        return gpu.orElse(CPU);
+    /** The GPU Spark assigned the task, or {@link #CPU}; its work runs bound to it ({@link DeviceThreads}). */
+    static int of(TaskContext task) {
+        return (task == null ? OptionalInt.empty() : gpuOf(task.resourcesJMap())).orElse(CPU);
     }
 
     /** The first GPU address among a task's resources, as a device index. */

@@ -100,12 +100,18 @@ public final class TrainingRun {
         StartingPoint start = startingPoint(store);
         progress.info(start.describe(store.runUri()));
         monitor.describe("preparing the corpus");
-        Session run = prepare(store, start);
-        announce(run);
-        String lastCheckpoint = trainRounds(run, lock, monitor);
-        String sample = sample(run);
-        run.corpus.release();
-        return new TrainingSummary(store.runUri(), lastCheckpoint, run.journal.rows(), sample, run.state);
+        int replicas = TaskSlots.replicas(config, sc);
+        start.requireFits(config, replicas).forEach(warning -> progress.summary("warning: " + warning));
+        PreparedCorpus corpus = task.prepare(sc, config, replicas, start.vocabulary(), start.labels());
+        try {
+            Session run = prepare(store, start, corpus, replicas);
+            announce(run);
+            String lastCheckpoint = trainRounds(run, lock, monitor);
+            String sample = sample(run);
+            return new TrainingSummary(store.runUri(), lastCheckpoint, run.journal.rows(), sample, run.state);
+        } finally { // also when the run fails: a notebook's or an experiment's SparkContext outlives the run
+            corpus.release();
+        }
     }
 
     /** The run folder, checked writable now rather than at the first checkpoint, hours into training. */
@@ -185,11 +191,9 @@ public final class TrainingRun {
                 + " only starts new runs; choose a new run.id, or drop --init-from to resume the run");
     }
 
-    /** Corpus, model, driver state and the objects every round uses. */
-    private Session prepare(CheckpointStore store, StartingPoint start) throws IOException {
-        int replicas = TaskSlots.replicas(config, sc);
-        start.requireFits(config, replicas).forEach(warning -> progress.summary("warning: " + warning));
-        PreparedCorpus corpus = task.prepare(sc, config, replicas, start.vocabulary(), start.labels());
+    /** Model, driver state and the objects every round uses. */
+    private Session prepare(CheckpointStore store, StartingPoint start, PreparedCorpus corpus, int replicas)
+            throws IOException {
         start.requireSameVocabulary(corpus);
         ModelSpec spec = task.spec(config, corpus.vocabulary(), corpus.labels());
         ComputationGraph graph = GraphFactory.build(spec);
@@ -202,7 +206,7 @@ public final class TrainingRun {
             ScaleCheck.require(plan, ScaleCheck.Environment.of(sc));
         }
         MetricsJournal journal = MetricsJournal.open(store.runUri(), sc.hadoopConfiguration(), state.round(),
-                policy().filePermission());
+                policy().dirPermission(), policy().filePermission());
         return new Session(store, start, corpus, replicas, spec, graph, state, start.outerOptimizer(config), journal, plan);
     }
 

@@ -9,12 +9,12 @@ import io.sparkrnn.dist.TrainingSummary;
 import io.sparkrnn.metrics.ConsoleProgress;
 import io.sparkrnn.metrics.MetricsJournal;
 import io.sparkrnn.metrics.MetricsRow;
+import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,16 +78,8 @@ public final class Trainings {
 
     /** The metrics.jsonl rows a run wrote before it stopped. */
     private List<MetricsRow> journal(String runId) throws IOException {
-        Path file = context.scratch().resolve("runs").resolve(runId).resolve(MetricsJournal.FILE_NAME);
-        List<MetricsRow> rows = new ArrayList<>();
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file)) {
-                if (!line.isBlank()) {
-                    rows.add(MetricsRow.fromJson(line));
-                }
-            }
-        }
-        return rows;
+        return MetricsJournal.read(context.scratch().resolve("runs").resolve(runId).toUri().toString(),
+                new Configuration());
     }
 
     private static double seconds(long started) {

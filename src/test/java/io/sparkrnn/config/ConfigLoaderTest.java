@@ -98,9 +98,71 @@ class ConfigLoaderTest {
 
     @Test
     void renderedConfigLoadsBackEqual() {
-        RunConfig config = ConfigLoader.load(null, List.of("model.layers=5", "sample.prompt=\"Call me \\\"I\\\"\""));
+        RunConfig config = ConfigLoader.load(null, List.of("model.layers=5", "sample.prompt=Call me \"I\" // # ",
+                "checkpoint.root=hdfs://nn:8020/a//b#c d"));
         RunConfig reloaded = ConfigLoader.loadText(config.render(), "checkpoint", List.of());
         assertEquals(config, reloaded);
-        assertEquals("Call me \"I\"", reloaded.get(Options.SAMPLE_PROMPT));
+        assertEquals("Call me \"I\" // # ", reloaded.get(Options.SAMPLE_PROMPT));
+        assertEquals("hdfs://nn:8020/a//b#c d", reloaded.get(Options.CHECKPOINT_ROOT));
+    }
+
+    /** Values that HOCON would cut at a comment, unquote, or split: every one must arrive exactly as typed. */
+    private static final List<String> AWKWARD_STRINGS = List.of(
+            "/data//runs", "exp#3", "runs with spaces/and  two", "C:/not/a/scheme", "/data/*/glob?",
+            "a=b=c", "\"quoted\"", "'single'", "${not.a.substitution}", "trailing space ", " leading", "x // y # z",
+            "file:///data/runs", "file:/tmp/runs", "hdfs://nn:8020/user/me/runs", "hdfs:///runs", "s3a://bucket/key//x#y",
+            "abfss://container@account.dfs.core.windows.net/runs", "gs://bucket/runs", "viewfs://cluster/runs",
+            "wasbs://c@a.blob.core.windows.net/r", "o3fs://bucket.volume.om/r", "webhdfs://nn:9870/r", "har:///a.har/b",
+            "http://host/p?q=1&r=2#frag");
+
+    @Test
+    void overriddenStringsReachTheOptionExactlyAsTyped() {
+        for (String value : AWKWARD_STRINGS) {
+            RunConfig config = ConfigLoader.load(null, List.of("checkpoint.root=" + value, "run.id=" + value,
+                    "sample.prompt=" + value, "data.corpus=" + value));
+            assertEquals(value, config.get(Options.CHECKPOINT_ROOT), "checkpoint.root");
+            assertEquals(value, config.get(Options.RUN_ID), "run.id");
+            assertEquals(value, config.get(Options.SAMPLE_PROMPT), "sample.prompt");
+            assertEquals(List.of(value), config.get(Options.CORPUS), "data.corpus");
+            assertEquals(config, ConfigLoader.loadText(config.render(), "checkpoint", List.of()), value);
+        }
+    }
+
+    @Test
+    void severalCorpusUrisAreAJsonArrayAndACommaGlobIsOneUri() {
+        RunConfig list = ConfigLoader.load(null, List.of(
+                "data.corpus=[\"hdfs://nn/a//b/*.txt\", \"file:///c#d\", \"s3a://e/{1,2}\"]"));
+        assertEquals(List.of("hdfs://nn/a//b/*.txt", "file:///c#d", "s3a://e/{1,2}"), list.get(Options.CORPUS));
+        RunConfig glob = ConfigLoader.load(null, List.of("data.corpus=hdfs:///data/{2024,2025}/*.txt"));
+        assertEquals(List.of("hdfs:///data/{2024,2025}/*.txt"), glob.get(Options.CORPUS));
+
+        ConfigError unquoted = assertThrows(ConfigError.class, () -> ConfigLoader.load(null, List.of("data.corpus=[a, b]")));
+        assertEquals("data.corpus", unquoted.key());
+        assertTrue(unquoted.getMessage().contains("got '[a, b]'") && unquoted.getMessage().contains("JSON array of quoted strings"),
+                unquoted.getMessage());
+    }
+
+    @Test
+    void overridesAreConvertedByTheirOptionsTypeOrRefusedNamingKeyAndValue() {
+        RunConfig config = ConfigLoader.load(null, List.of("model.layers= 4 ", "train.learningRate=1.0E-4",
+                "run.seed=-9000000000", "log.quiet=yes", "model.bidirectional=false", "task=classify"));
+        assertEquals(4, config.get(Options.LAYERS));
+        assertEquals(1e-4, config.get(Options.LEARNING_RATE));
+        assertEquals(-9_000_000_000L, config.get(Options.SEED));
+        assertEquals(true, config.get(Options.QUIET));
+
+        for (String bad : List.of("model.layers=3x", "model.layers=2.5", "model.layers=", "run.seed=1e3",
+                "train.learningRate=NaN", "train.learningRate=0x1p3", "train.learningRate=2d", "log.quiet=maybe",
+                "model.lstmForgetBias=Infinity", "eval.maxWindows=99999999999")) {
+            String key = bad.substring(0, bad.indexOf('='));
+            String value = bad.substring(bad.indexOf('=') + 1);
+            ConfigError error = assertThrows(ConfigError.class, () -> ConfigLoader.load(null, List.of(bad)), bad);
+            assertEquals(key, error.key(), bad);
+            assertTrue(error.getMessage().startsWith(key + " must be ") && error.getMessage().contains("got '" + value + "'"),
+                    error.getMessage());
+        }
+        ConfigError unknown = assertThrows(ConfigError.class, () -> ConfigLoader.load(null, List.of("checkpoint.roots=/a//b")));
+        assertTrue(unknown.getMessage().contains("unknown config key 'checkpoint.roots' (in --set); did you mean checkpoint.root"),
+                unknown.getMessage());
     }
 }

@@ -91,4 +91,32 @@ class CorpusInputFormatTest {
             }
         }
     }
+
+    @Test
+    void utf16FilesWithAByteOrderMarkGiveTheTextOfTheirUtf8CopyForEverySplitSize() throws IOException {
+        String text = TRICKY.substring(1);
+        java.nio.file.Path utf8 = Files.writeString(dir.resolve("utf8.txt"), text, StandardCharsets.UTF_8);
+        Path utf8File = new Path(utf8.toUri());
+        String expected = joined(read(new CorpusInputFormat(), job(1 << 16), utf8File, Files.size(utf8),
+                (int) Files.size(utf8)), false);
+        for (String charset : List.of("UTF-16LE", "UTF-16BE")) {
+            byte[] bom = charset.endsWith("LE") ? new byte[] {(byte) 0xFF, (byte) 0xFE} : new byte[] {(byte) 0xFE, (byte) 0xFF};
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            bytes.writeBytes(bom);
+            bytes.writeBytes(text.getBytes(charset));
+            java.nio.file.Path local = Files.write(dir.resolve(charset + ".txt"), bytes.toByteArray());
+            Path file = new Path(local.toUri());
+            long length = Files.size(local);
+            for (int maxBytes : new int[] {8, 13, 1 << 16}) {
+                for (int splitSize : new int[] {1, 3, 7, (int) length + 1}) {
+                    List<byte[]> pieces = read(new CorpusInputFormat(), job(maxBytes), file, length, splitSize);
+                    assertEquals(expected, joined(pieces, false),
+                            charset + ", pieces of " + maxBytes + " bytes, splits of " + splitSize);
+                    for (byte[] piece : pieces) {
+                        assertTrue(piece.length <= maxBytes + 1, "piece of " + piece.length + " bytes");
+                    }
+                }
+            }
+        }
+    }
 }

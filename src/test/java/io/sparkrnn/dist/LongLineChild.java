@@ -27,7 +27,7 @@ public final class LongLineChild {
                 .set("spark.testing.memory", String.valueOf(512L << 20));
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             JavaRDD<String> text = "textFile".equals(args[2]) ? sc.textFile(uri, 2).map(line -> line + "\n")
-                    : CorpusSource.pieces(sc, List.of(uri), 2, 4 * blockSize);
+                    : CorpusSource.pieces(sc, List.of(uri), 2, 4 * blockSize, CorpusQuality.register(sc));
             Map<Integer, Long> counts = CorpusPipeline.countCodePoints(
                     text.mapPartitions(pieces -> new TextBlocks(pieces, blockSize)));
             new TreeMap<>(counts).forEach((cp, n) -> System.out.println("count " + cp + " " + n));

@@ -1,6 +1,8 @@
 package io.sparkrnn.cli
 
 import io.sparkrnn.config.ExitCodes
+import io.sparkrnn.metrics.MetricsJournal
+import org.apache.hadoop.conf.Configuration
 import io.sparkrnn.testkit.{ChildJvm, InProcessCli, TestCorpora}
 import org.scalatest.funsuite.AnyFunSuite
 
@@ -16,13 +18,16 @@ class CliSuite extends AnyFunSuite {
   private lazy val corpus: Path = TestCorpora.mobyDickPrefix(dir, 40000)
 
   /** Runs `sparkrnn args` in a fresh JVM and returns (exit code, stdout, stderr). */
-  private def runJvm(args: String*): (Int, String, String) = {
+  private def runJvm(args: String*): (Int, String, String) = runJvmWith(Seq.empty, args: _*)
+
+  private def runJvmWith(jvmOptions: Seq[String], args: String*): (Int, String, String) = {
     val java = new File(System.getProperty("java.home"), "bin/java").getPath
-    val command = (Seq(java, "-Xmx512m") ++ ChildJvm.opens ++ Seq("-cp", System.getProperty("java.class.path"), "io.sparkrnn.cli.Main") ++ args).asJava
+    val command = (Seq(java, "-Xmx512m") ++ ChildJvm.opens ++ jvmOptions ++
+      Seq("-cp", System.getProperty("java.class.path"), "io.sparkrnn.cli.Main") ++ args).asJava
     val out = dir.resolve(s"out-${System.nanoTime()}.txt").toFile
     val err = dir.resolve(s"err-${System.nanoTime()}.txt").toFile
     val process = new ProcessBuilder(command).redirectOutput(out).redirectError(err).start()
-    assert(process.waitFor(120, TimeUnit.SECONDS), s"sparkrnn ${args.mkString(" ")} did not finish in 120 s")
+    assert(process.waitFor(300, TimeUnit.SECONDS), s"sparkrnn ${args.mkString(" ")} did not finish in 300 s")
     (process.exitValue(), new String(Files.readAllBytes(out.toPath), StandardCharsets.UTF_8),
       new String(Files.readAllBytes(err.toPath), StandardCharsets.UTF_8))
   }
@@ -41,6 +46,28 @@ class CliSuite extends AnyFunSuite {
       assert(code == ExitCodes.CONFIG, s"${args.mkString(" ")}: exit $code, stderr: $err")
       assert(err.contains(message), s"stderr should contain '$message': $err")
       assert(!out.contains("Spark "), "Spark must not start on a bad config")
+    }
+  }
+
+  test("log.quiet = true prints warnings and the final summary only, under the launcher's log configuration and Spark's") {
+    val sparkDefaults = dir.resolve("spark-log4j2-defaults.properties") // what spark-submit uses when none is given
+    Files.copy(classOf[org.apache.spark.SparkContext].getResourceAsStream("/org/apache/spark/log4j2-defaults.properties"),
+      sparkDefaults)
+    val launchers = Seq("conf/log4j2.properties" -> new File(System.getProperty("project.basedir", "."),
+      "conf/log4j2.properties").toPath, "Spark's log4j2-defaults.properties" -> sparkDefaults)
+    for (((name, logConfig), i) <- launchers.zipWithIndex) {
+      val (code, out, err) = runJvmWith(Seq("-Dlog4j2.configurationFile=" + logConfig.toUri), "train", "--master", "local[2]",
+        "--set", s"data.corpus=${corpus.toUri}", "--set", s"checkpoint.root=${dir.resolve("runs-quiet").toUri}",
+        "--set", s"run.id=quiet-$i", "--set", "model.layers=1", "--set", "model.hiddenSize=16", "--set", "model.seqLength=16",
+        "--set", "data.blockSize=1024", "--set", "data.validationFraction=0.1", "--set", "train.rounds=2",
+        "--set", "checkpoint.everyRounds=1", "--set", "eval.everyRounds=1", "--set", "sample.length=0",
+        "--set", "log.quiet=true")
+      withClue(s"$name:\nstdout:\n$out\nstderr:\n$err") {
+        assert(code == ExitCodes.OK)
+        // Written through this logging configuration were it not quiet: checkpoint saves, task slots, threads.
+        assert(!(out + err).linesIterator.exists(l => l.contains(" INFO ") || l.contains(" DEBUG ")))
+        assert(out.linesIterator.filter(_.nonEmpty).toSeq.map(_.takeWhile(_ != ':')) == Seq("done"))
+      }
     }
   }
 
@@ -73,7 +100,7 @@ class CliSuite extends AnyFunSuite {
     val checkpoint = run.resolve("ckpt-00000004")
     for (file <- Seq("model.zip", "vocab.json", "state.json", "outer.bin", "_COMPLETE"))
       assert(Files.isRegularFile(checkpoint.resolve(file)), s"$file missing in $checkpoint")
-    assert(Files.readAllLines(run.resolve("metrics.jsonl")).size() == 4)
+    assert(MetricsJournal.read(run.toUri.toString, new Configuration()).size() == 4)
 
     val (again, _) = runHere((Seq("train", "--master", "local[2]", "--fresh") ++ common): _*)
     assert(again == ExitCodes.RUN_CONFLICT, "--fresh must refuse an existing run")

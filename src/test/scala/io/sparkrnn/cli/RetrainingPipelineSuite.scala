@@ -3,7 +3,8 @@ package io.sparkrnn.cli
 import com.fasterxml.jackson.databind.ObjectMapper
 import io.sparkrnn.config.ExitCodes
 import io.sparkrnn.dist.CorpusSource
-import io.sparkrnn.metrics.MetricsRow
+import io.sparkrnn.metrics.MetricsJournal
+import org.apache.hadoop.conf.Configuration
 import io.sparkrnn.testkit.TestCorpora
 import org.apache.commons.io.FileUtils
 import org.scalatest.funsuite.AnyFunSuite
@@ -68,8 +69,9 @@ class RetrainingPipelineSuite extends AnyFunSuite {
   test("checkpoint.dirPermission and checkpoint.filePermission apply to run folders, checkpoints and metrics") {
     assert(permissions(source) == "rwx------")
     assert(permissions(source.resolve("ckpt-00000004")) == "rwx------")
-    for (file <- Seq("ckpt-00000004/model.zip", "ckpt-00000004/state.json", "LATEST", "metrics.jsonl"))
+    for (file <- Seq("ckpt-00000004/model.zip", "ckpt-00000004/state.json", "LATEST", "metrics.jsonl/part-00000.jsonl"))
       assert(permissions(source.resolve(file)) == "rw-------", file)
+    assert(permissions(source.resolve("metrics.jsonl")) == "rwx------")
 
     val (code, out, err) = sparkrnn("train", "--set", "checkpoint.dirPermission=640")
     assert(code == ExitCodes.CONFIG, out + err)
@@ -159,7 +161,7 @@ class RetrainingPipelineSuite extends AnyFunSuite {
     assert(state.get("initFrom").get("checkpoint").asText().endsWith("source/ckpt-00000004"))
     assert(new String(Files.readAllBytes(warmRun.resolve("ckpt-00000001/vocab.json")), StandardCharsets.UTF_8)
       == new String(Files.readAllBytes(source.resolve("ckpt-00000004/vocab.json")), StandardCharsets.UTF_8))
-    def firstRow(run: String) = MetricsRow.fromJson(Files.readAllLines(runs.resolve(s"$run/metrics.jsonl")).get(0))
+    def firstRow(run: String) = MetricsJournal.read(runs.resolve(run).toUri.toString, new Configuration()).get(0)
     assert(firstRow("warm-on-greek").number("unknownCharacters") == greekCharacters)
     val (warmLoss, freshLoss) = (firstRow("warm-on-greek").number("valLoss"), firstRow("fresh-on-greek").number("valLoss"))
     assert(warmLoss < freshLoss - 0.3, s"warm start $warmLoss, fresh $freshLoss")

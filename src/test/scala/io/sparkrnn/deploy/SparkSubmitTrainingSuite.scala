@@ -17,8 +17,9 @@ import org.scalatest.matchers.should.Matchers
 import io.sparkrnn.checkpoint.CheckpointRef
 import io.sparkrnn.config.ExitCodes
 import io.sparkrnn.dist.{FaultInjection, SnapshotFiles}
+import io.sparkrnn.metrics.MetricsJournal
 import io.sparkrnn.testing.{StandaloneClusterFixture, Submission, SubmitResult, TestJars}
-import io.sparkrnn.testkit.{InProcessCli, TestCorpora}
+import io.sparkrnn.testkit.{BitExact, InProcessCli, TestCorpora}
 
 /**
  * The application as users run it: deploy/spark-submit.sh (SparkSubmit, client mode, the driver in its own
@@ -69,9 +70,15 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
     }
   }
 
+  /**
+   * The uninterrupted run: the subject of one test and the reference of another, trained by whichever of them
+   * runs first, so that each test also runs alone.
+   */
+  private lazy val submitted: SubmitResult = startTraining("submitted", extraExecutorOptions = "").await()
+
   test("spark-submit trains 2 replicas on 2 executor JVMs, checkpoints to HDFS, and the checkpoint evaluates") {
     val hdfs = cluster.hdfsUri()
-    val result = startTraining("submitted", extraExecutorOptions = "").await()
+    val result = submitted
     println(s"SparkSubmitTrainingSuite: $result, cluster timings ${cluster.timings().asScala.map {
       case (k, d) => s"$k=${d.toMillis} ms" }.mkString(", ")}")
 
@@ -128,9 +135,10 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
 
   test("an executor JVM killed by PID mid-round: its replica is retrained elsewhere, the run ends with the " +
     "uninterrupted run's parameters") {
-    // Round 2's replica 1 sleeps on its first attempt (a test-only fault hook), so that the kill lands while
-    // the task runs; its rerun does not sleep.
-    val submission = startTraining("executor-killed", s"-D${FaultInjection.PROPERTY}=pause-task:2:1:60000")
+    val reference = submitted
+    // Round 2's replica 1 waits on its first attempt (a test-only fault hook) until this test has killed its
+    // executor: the pause outlasts the submission's own timeout, so the kill never races it. Its rerun does not wait.
+    val submission = startTraining("executor-killed", s"-D${FaultInjection.PROPERTY}=pause-task:2:1:3600000")
     val deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos
     def victim: Option[Long] = submission.appId().asScala.flatMap(id =>
       replicaWork(id).collectFirst { case (2, 1, _, pid, _) => pid })
@@ -151,20 +159,48 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
       round2Replica1.filterNot(_ == pid) should not be empty
       work.collect { case (3, _, _, p, _) => p } should not contain pid
     }
-    val rows = new String(cluster.fileSystem().open(new HPath(s"${cluster.hdfsUri()}/runs/executor-killed/metrics.jsonl"))
-      .readAllBytes(), StandardCharsets.UTF_8).linesIterator.filter(_.nonEmpty).map(Json.readTree).toSeq
+    val rows = MetricsJournal.read(s"${cluster.hdfsUri()}/runs/executor-killed", cluster.hdfs().getConfiguration(0))
+      .asScala.map(row => Json.readTree(row.toJson)).toSeq
     rows.map(_.get("round").asInt()) shouldBe Seq(1, 2, 3)
     rows(1).get("tasks").get("failed").asInt() should be >= 1
     rows.map(_.get("replicas").asInt()) shouldBe Seq(2, 2, 2)
 
     val conf = cluster.hdfs().getConfiguration(0)
     val killed = SnapshotFiles.read(CheckpointRef.resolve(s"${cluster.hdfsUri()}/runs/executor-killed", conf))
+    withClue(diagnostics(reference)) {
+      reference.exitCode() shouldBe ExitCodes.OK
+    }
     val uninterrupted = SnapshotFiles.read(CheckpointRef.resolve(s"${cluster.hdfsUri()}/runs/submitted", conf))
     killed.round() shouldBe 3
-    withClue("the uninterrupted run of the previous test is the reference: ") {
-      uninterrupted.round() shouldBe 3
+    uninterrupted.round() shouldBe 3
+    BitExact.assertSameBits(uninterrupted.graph().params(), killed.graph().params(),
+      "parameters after an executor was killed mid-round")
+    BitExact.assertSameBits(uninterrupted.graph().getUpdater().getStateViewArray(),
+      killed.graph().getUpdater().getStateViewArray(), "optimizer state after an executor was killed mid-round")
+  }
+
+  test("deploy/gpu/smoke-test.sh --cpu-only trains twice on the CPU, prints each replica's device and finds equal losses") {
+    // The GPU half of the script needs a GPU node; its CPU half (a second CPU run in place of the GPU run) runs here.
+    val (_, appJar, lib) = submittable
+    val out = cluster.workDir().resolve("gpu-smoke")
+    val process = new ProcessBuilder("bash", repo.resolve("deploy/gpu/smoke-test.sh").toString, "--cpu-only",
+      "--out", out.toString).redirectErrorStream(true).redirectOutput(cluster.workDir().resolve("gpu-smoke.log").toFile)
+    process.environment().putAll(Map("SPARK_HOME" -> cluster.sparkHome().toString, "APP_JAR" -> appJar.toString,
+      "APP_LIB" -> lib.toString, "DRIVER_MEMORY" -> "768m", "SPARK_LOCAL_IP" -> "127.0.0.1",
+      "SPARK_SCALA_VERSION" -> "2.12", "OMP_NUM_THREADS" -> "1").asJava)
+    val running = process.start()
+    assert(running.waitFor(10, java.util.concurrent.TimeUnit.MINUTES), "smoke-test.sh did not finish in 10 minutes")
+    val output = new String(Files.readAllBytes(cluster.workDir().resolve("gpu-smoke.log")), StandardCharsets.UTF_8)
+    withClue(output) {
+      running.exitValue() shouldBe 0
+      output should include("smoke test passed")
+      for (run <- Seq("cpu-again", "cpu"); round <- 1 to 2; replica <- 0 to 1) {
+        output should include regex s"(?s)-- $run: the device of each replica.*round $round replica $replica on executor driver \\(pid \\d+\\): CPU"
+      }
+      val losses = """(?m)^([12]) +(\S+) +(\S+) +0\.00e\+00$""".r.findAllMatchIn(output).map(m => (m.group(2), m.group(3))).toList
+      losses should have size 2
+      losses.foreach { case (a, b) => a shouldBe b }
     }
-    killed.graph().params() shouldBe uninterrupted.graph().params()
   }
 
   /** The corpus on HDFS, the application jar and its lib folder: made once, for both trainings. */

@@ -16,7 +16,7 @@ import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
 
-import io.sparkrnn.testing.{StandaloneClusterFixture, SubmitRequest, TestJars}
+import io.sparkrnn.testing.{StandaloneClusterFixture, Submission, SubmitRequest, TestJars}
 
 /**
  * Proves the cluster test harness end to end: Master + 2 Workers (separate JVMs) + MiniDFSCluster,
@@ -37,15 +37,13 @@ class StandaloneClusterSuite extends AnyFunSuite with BeforeAndAfterAll with Mat
 
   private var cluster: StandaloneClusterFixture = _
   private var appJar: File = _
-  /** Executor JVM PIDs the application reported, checked again after close(). */
-  private val executorPids = mutable.Set[Long]()
 
   override def beforeAll(): Unit = {
     super.beforeAll()
     cluster = StandaloneClusterFixture.builder().workers(2).hdfs(true).start()
     val testClasses = StandaloneClusterFixture.buildDir().resolve("test-classes")
     appJar = TestJars.jarOfClasses(testClasses, cluster.workDir().resolve("hdfs-word-count-app.jar"),
-      "io/sparkrnn/testing/HdfsWordCountApp", "io/sparkrnn/testing/SleepingApp").toFile
+      "io/sparkrnn/testing/HdfsWordCountApp", "io/sparkrnn/testing/SleepingApp", "io/sparkrnn/testing/IdleSparkApp").toFile
     println(s"StandaloneClusterSuite: cluster up, timings ${fmt(cluster.timings().asScala)}, " +
       s"daemon RSS ${cluster.daemonPids().asScala.map { case (n, p) => s"$n=${rssMb(p)} MB" }.mkString(", ")}")
   }
@@ -114,7 +112,6 @@ class StandaloneClusterSuite extends AnyFunSuite with BeforeAndAfterAll with Mat
       workerPids.map(w => ProcessHandle.of(w).isPresent) shouldBe Seq(true, true)
       partitions.map(_._4).sum shouldBe Text.linesIterator.size
       partitions.map(_._5).toSet shouldBe Set("1") // spark.executorEnv.OMP_NUM_THREADS
-      executorPids ++= pids
 
       val expected = Text.toLowerCase.split("[^a-z]+").filter(_.nonEmpty)
         .groupBy(identity).map { case (w, ws) => s"$w\t${ws.length}" }.toSeq.sorted
@@ -133,9 +130,12 @@ class StandaloneClusterSuite extends AnyFunSuite with BeforeAndAfterAll with Mat
   }
 
   test("a driver still running at the timeout is killed and reported as timed out") {
-    // Long enough for a loaded 2-core machine to start the driver JVM (8 s was not, at load 25).
-    val result = cluster.submit(SubmitRequest.of(appJar, "io.sparkrnn.testing.SleepingApp")
-      .timeout(Duration.ofSeconds(30)))
+    // The timeout starts counting once the driver is up (its SLEEPING line), however long a loaded machine took
+    // to start it: no guess of a start-up time.
+    val submission = cluster.submitAsync(SubmitRequest.of(appJar, "io.sparkrnn.testing.SleepingApp")
+      .timeout(Duration.ofMinutes(5)))
+    awaitOutput(submission, "SLEEPING ")
+    val result = submission.await(Duration.ofMillis(500))
     withClue(result.output()) {
       result.timedOut() shouldBe true
       result.exitCode() shouldBe -1
@@ -145,18 +145,37 @@ class StandaloneClusterSuite extends AnyFunSuite with BeforeAndAfterAll with Mat
     }
   }
 
-  test("close() terminates every process it started and HDFS") {
+  test("close() terminates every process it started, the executors of a running application included, and HDFS") {
+    // An application of this test's own that keeps its driver and 2 executor JVMs alive until close().
+    val submission = cluster.submitAsync(SubmitRequest.of(appJar, "io.sparkrnn.testing.IdleSparkApp")
+      .driverJavaOptions("-XX:TieredStopAtLevel=1").conf("spark.executor.extraJavaOptions", "-XX:TieredStopAtLevel=1")
+      .timeout(Duration.ofMinutes(10)))
+    awaitOutput(submission, "IDLE")
+    val executors = submission.output().linesIterator.collect { case l if l.startsWith("EXECUTOR_PID ") =>
+      l.stripPrefix("EXECUTOR_PID ").toLong }.toSet
+    executors should have size 2
+    all(executors.map(alive)) shouldBe true
     val daemons = cluster.daemonPids().values().asScala.map(_.longValue()).toSet
     daemons should have size 3
     all(daemons.map(alive)) shouldBe true
     val nameNodePort = cluster.hdfs().getNameNodePort
-    val pids = daemons ++ cluster.observedPids().asScala.map(_.longValue()) ++ executorPids
     val t0 = System.nanoTime()
     cluster.close()
     println(s"StandaloneClusterSuite: close() took ${(System.nanoTime() - t0) / 1000000} ms")
+    val pids = daemons ++ executors ++ cluster.observedPids().asScala.map(_.longValue()) + submission.pid()
     pids.filter(alive) shouldBe empty
     Try(new Socket("127.0.0.1", nameNodePort).close()).isFailure shouldBe true
     cluster.close() // idempotent
+  }
+
+  /** Polls the driver's output (real state) until it has a line starting with `prefix`; fails after 3 minutes. */
+  private def awaitOutput(submission: Submission, prefix: String): Unit = {
+    val deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos
+    def seen = submission.output().linesIterator.exists(_.startsWith(prefix))
+    while (!seen && submission.isAlive && System.nanoTime() < deadline) Thread.sleep(100)
+    withClue(submission.output()) {
+      seen shouldBe true
+    }
   }
 
   private def alive(pid: Long): Boolean = ProcessHandle.of(pid).map[Boolean](_.isAlive).orElse(false)

@@ -2,7 +2,8 @@ package io.sparkrnn.dist
 
 import com.fasterxml.jackson.databind.ObjectMapper
 import io.sparkrnn.config.ExitCodes
-import io.sparkrnn.metrics.MetricsRow
+import io.sparkrnn.metrics.{MetricsJournal, MetricsRow}
+import org.apache.hadoop.conf.Configuration
 import io.sparkrnn.testkit.{InProcessCli, TestCorpora}
 import org.scalatest.funsuite.AnyFunSuite
 
@@ -32,7 +33,7 @@ class ClassifySuite extends AnyFunSuite {
     InProcessCli.runCapturingErrors((Seq("train", "--master", "local[2]") ++ flags ++ settings(runId, rounds)): _*)
 
   private def rows(runId: String): Seq[MetricsRow] =
-    Files.readAllLines(root.resolve(s"$runId/metrics.jsonl")).asScala.map(MetricsRow.fromJson).toSeq
+    MetricsJournal.read(root.resolve(runId).toUri.toString, new Configuration()).asScala.toSeq
 
   test("a classifier trains on 2 replicas, checkpoints its labels, resumes exactly, and evaluate reports accuracy and F1") {
     val (code, out, err) = train("whole", 8, "--fresh")

@@ -1,9 +1,12 @@
 package io.sparkrnn.dist
 
 import io.sparkrnn.checkpoint.{CheckpointPolicy, CheckpointStore}
-import io.sparkrnn.config.ExitCodes
+import io.sparkrnn.config.{ExitCodes, Options}
+import io.sparkrnn.data.{MiniBatch, MinibatchSchedule}
 import io.sparkrnn.metrics.ConsoleProgress
-import io.sparkrnn.testkit.{LocalSpark, RunConfigs, TestCorpora}
+import io.sparkrnn.model.{GraphFactory, ModelSpec}
+import io.sparkrnn.testkit.{BitExact, LocalSpark, RunConfigs, TestCorpora}
+import io.sparkrnn.train.ReplicaTrainer
 import org.apache.spark.{ExceptionFailure, SparkConf}
 import org.apache.spark.scheduler.{SparkListener, SparkListenerTaskEnd}
 import org.scalatest.BeforeAndAfterEach
@@ -64,8 +67,9 @@ class FaultsSuite extends AnyFunSuite with LocalSpark with BeforeAndAfterEach wi
       assert(failedTasks.size == 1, s"failed tasks: $failedTasks")
     }
     assert(failedTasks.peek().contains("injected test fault: replica task of round 2, partition 1"))
-    assert(faulty.finalState().params().equals(clean.finalState().params()),
+    BitExact.assertSameBits(clean.finalState().params(), faulty.finalState().params(),
       "a retried task must return what the first attempt would have")
+    BitExact.assertSameBits(clean.finalState().updaterState(), faulty.finalState().updaterState(), "optimizer state")
     assert(faulty.rows().get(1).number("replicas") == 2.0)
   }
 
@@ -78,6 +82,32 @@ class FaultsSuite extends AnyFunSuite with LocalSpark with BeforeAndAfterEach wi
     assert(rows.get(2).number("replicas") == 2.0 && rows.get(2).number("nonFiniteReplicas") == 0.0)
     assert(rows.get(1).number("learningRate") == rows.get(0).number("learningRate"), "one bad replica does not lower the rate")
     assert(!summary.finalState().params().isNaN.any() && summary.finalState().round() == 3)
+  }
+
+  test("with one of two replicas non-finite, the round applies exactly the surviving replica's update and moments") {
+    val before = train("survivor-before", "train.rounds" -> 1) // the state round 2 starts from
+    FaultInjection.install("non-finite:2:0:1") // replica 0 of round 2
+    val after = train("survivor-after", "train.rounds" -> 2)
+    assert(after.rows().get(1).number("replicas") == 1.0 && after.rows().get(1).number("nonFiniteReplicas") == 1.0)
+
+    // Replica 1's round 2 replayed without Spark: its shard, round 1's state, its minibatches (no dropout).
+    val config = RunConfigs(corpus, dir.resolve("runs"), (("run.id" -> "survivor-replay") +: tiny): _*)
+    val prepared = CorpusPipeline.prepare(sc, config, 2, null)
+    val shard = try prepared.train().collect().get(1) finally prepared.release()
+    val spec = ModelSpec.from(config, prepared.vocabulary().size())
+    val replica = new ReplicaTrainer(GraphFactory.build(spec), spec, config.get(Options.MAX_GRAD_NORM),
+      config.get(Options.SEQ_LENGTH))
+    val start = before.finalState()
+    replica.load(start.params(), start.updaterState(), start.steps())
+    replica.setLearningRate(config.get(Options.LEARNING_RATE))
+    val schedule = new MinibatchSchedule(config.get(Options.SEED), 1, shard.size(), config.get(Options.BATCH_SIZE))
+    for (k <- 0 until config.get(Options.AVERAGING_FREQUENCY)) {
+      replica.step(MiniBatch.fromWindows(shard, schedule.windowsOf(start.steps() + k)))
+    }
+    // Plain averaging over the one finite replica: theta + delta / 1, in the master's float operations.
+    val expected = start.params().add(replica.params().sub(start.params()))
+    BitExact.assertSameBits(expected, after.finalState().params(), "parameters after round 2")
+    BitExact.assertSameBits(replica.updaterState(), after.finalState().updaterState(), "Adam's moments after round 2")
   }
 
   test("a round where every replica is non-finite is retried at half the learning rate, which reaches the replicas") {

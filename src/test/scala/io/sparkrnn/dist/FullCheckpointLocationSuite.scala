@@ -95,7 +95,7 @@ class FullCheckpointLocationSuite extends AnyFunSuite with BeforeAndAfterAll {
 
     val fs = cluster.getFileSystem
     val runDir = new Path("/runs/journal")
-    val metrics = new Path(runDir, "metrics.jsonl")
+    val metrics = new Path(runDir, "metrics.jsonl/part-00000.jsonl")
     val rowsBefore = new String(readAll(fs, metrics), StandardCharsets.UTF_8)
     // One spare block: the lock file fits while it is written (HDFS reserves a block for a file under
     // construction) but then holds a few bytes of it, so the journal's next rewrite no longer fits.

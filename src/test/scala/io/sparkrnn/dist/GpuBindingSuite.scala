@@ -12,9 +12,11 @@ import org.apache.spark.SparkConf
 import org.apache.spark.api.java.JavaSparkContext
 import org.apache.spark.resource.ResourceInformation
 import org.nd4j.linalg.factory.Nd4j
+import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
 import org.scalatest.matchers.should.Matchers
 
+import io.sparkrnn.config.ExitCodes
 import io.sparkrnn.metrics.ConsoleProgress
 import io.sparkrnn.testing.{RecordingDeviceBinder, StandaloneClusterFixture}
 import io.sparkrnn.testkit.{RunConfigs, TestCorpora}
@@ -27,7 +29,7 @@ import io.sparkrnn.testkit.{RunConfigs, TestCorpora}
  * the ND4J call behind DeviceBinder (Nd4jDeviceBinder: AffinityManager.unsafeSetDevice) is replaced by
  * RecordingDeviceBinder, which writes down what it is asked and what Spark assigned the task.
  */
-class GpuBindingSuite extends AnyFunSuite with Matchers {
+class GpuBindingSuite extends AnyFunSuite with Matchers with BeforeAndAfterAll {
   private lazy val dir: Path = TestCorpora.tempDir("gpu-binding")
   private val repo = StandaloneClusterFixture.repoRoot()
 
@@ -65,17 +67,29 @@ class GpuBindingSuite extends AnyFunSuite with Matchers {
     e.getMessage should include("deploy/gpu/discover-gpus.sh")
   }
 
-  test("on ND4J's CPU backend the real binder changes nothing and does not fail") {
+  test("on ND4J's CPU backend the real binder refuses a GPU: exit code 7, naming what the CUDA backend needs") {
     Nd4j.getEnvironment.isCPU shouldBe true
-    val before = Nd4j.getAffinityManager.getDeviceForCurrentThread
-    new Nd4jDeviceBinder().bind(1)
-    Nd4j.getAffinityManager.getDeviceForCurrentThread shouldBe before
+    val e = intercept[RunError](new Nd4jDeviceBinder().bind(1))
+    e.exitCode shouldBe ExitCodes.NO_GPU_BACKEND
+    e.getMessage should include("Spark gave this task GPU 1")
+    e.getMessage should include("built without ND4J's CUDA backend")
+    e.getMessage should include("mvn -Pcuda")
+    e.getMessage should include("CUDA 11.6, cuDNN 8.3")
+    val loadFailed = Nd4jDeviceBinder.cpuBackendMessage(0, true)
+    loadFailed should include("nd4j-cuda-11.6 1.0.0-M2.1")
+    loadFailed should include("did not load here")
+    loadFailed should include("cuDNN 8.3")
+    loadFailed should include("without --gpu")
   }
 
-  test("two replicas on an executor with 2 GPUs get different GPUs, and each binds exactly the one it got") {
+  /**
+   * Spark's real standalone scheduler (local-cluster: an in-process Master and Worker, a separate executor JVM)
+   * with one Worker offering 3 cores and 2 GPUs: 3 cores would be 3 task slots, the GPUs allow 2. One context
+   * for the suite's runs.
+   */
+  private lazy val sc: JavaSparkContext = {
     Files.createDirectories(Paths.get(sys.env("SPARK_HOME")).resolve("jars")) // local-cluster needs SPARK_HOME/jars
     val conf = new SparkConf()
-      // One Worker offering 3 cores and 2 GPUs: 3 cores would be 3 task slots, the GPUs allow 2.
       .setMaster("local-cluster[1,3,1024]").setAppName("GpuBindingSuite")
       .set("spark.worker.resource.gpu.amount", "2")
       .set("spark.worker.resource.gpu.discoveryScript", discoveryScript.toString)
@@ -88,38 +102,77 @@ class GpuBindingSuite extends AnyFunSuite with Matchers {
       .set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
       .set("spark.ui.enabled", "false")
       .set("spark.driver.host", "127.0.0.1")
-    val recorder = new RecordingDeviceBinder(dir.resolve("bind-calls.txt"))
-    val sc = new JavaSparkContext(conf)
-    try {
-      sc.setLogLevel("WARN")
-      sc.defaultParallelism.intValue shouldBe 3 // what master.replicas = 0 used to give
-      val config = RunConfigs(TestCorpora.mobyDickPrefix(dir, 20000), dir.resolve("runs"), "run.id" -> "gpus",
-        "model.layers" -> 1, "model.hiddenSize" -> 16, "model.embeddingSize" -> 8, "model.seqLength" -> 16,
-        "train.batchSize" -> 8, "train.averagingFrequency" -> 2, "train.rounds" -> 2, "data.blockSize" -> 1024,
-        "data.validationFraction" -> 0.1, "eval.everyRounds" -> 2, "eval.maxWindows" -> 32,
-        "checkpoint.everyRounds" -> 2, "master.replicas" -> 0)
-      val quiet = new ConsoleProgress(new PrintStream(new ByteArrayOutputStream()), true)
-      val summary = new TrainingRun(sc, config, true, null, quiet, recorder).run()
-      summary.rows().asScala.map(_.number("replicas")) shouldBe Seq(2.0, 2.0)
+    val context = new JavaSparkContext(conf)
+    context.setLogLevel("WARN")
+    started = true
+    context
+  }
+  private var started = false
 
-      val calls = recorder.calls().asScala.map(parse)
-      withClue(calls.mkString("\n")) {
-        // 2 training rounds + 1 evaluation, 2 tasks each, every one bound before it ran.
-        calls.map(_("stage")).distinct should have size 3
-        calls should have size 6
-        for (c <- calls) c("asked") shouldBe c("assigned")
-        for ((stage, tasks) <- calls.groupBy(_("stage"))) {
-          withClue(s"stage $stage: ") {
-            tasks.map(_("partition")).sorted shouldBe Seq("0", "1")
-            tasks.map(_("asked")).sorted shouldBe Seq("0", "1")
-          }
+  override def afterAll(): Unit = try if (started) sc.stop() finally super.afterAll()
+
+  private def train(runId: String, binder: DeviceBinder, rounds: Int): TrainingSummary = {
+    val config = RunConfigs(TestCorpora.mobyDickPrefix(dir, 20000), dir.resolve("runs"), "run.id" -> runId,
+      "model.layers" -> 1, "model.hiddenSize" -> 16, "model.embeddingSize" -> 8, "model.seqLength" -> 16,
+      "train.batchSize" -> 8, "train.averagingFrequency" -> 2, "train.rounds" -> rounds, "data.blockSize" -> 1024,
+      "data.validationFraction" -> 0.1, "eval.everyRounds" -> rounds, "eval.maxWindows" -> 32,
+      "checkpoint.everyRounds" -> rounds, "master.replicas" -> 0)
+    val quiet = new ConsoleProgress(new PrintStream(new ByteArrayOutputStream()), true)
+    new TrainingRun(sc, config, true, null, quiet, binder).run()
+  }
+
+  test("two replicas on an executor with 2 GPUs get different GPUs, and each binds exactly the one it got") {
+    sc.defaultParallelism.intValue shouldBe 3 // what master.replicas = 0 used to give
+    val recorder = new RecordingDeviceBinder(dir.resolve("bind-calls.txt"))
+    val summary = train("gpus", recorder, 2)
+    summary.rows().asScala.map(_.number("replicas")) shouldBe Seq(2.0, 2.0)
+
+    val calls = recorder.calls().asScala.map(parse)
+    withClue(calls.mkString("\n")) {
+      // 2 training rounds + 1 evaluation, 2 tasks each, every one bound before it ran.
+      calls.map(_("stage")).distinct should have size 3
+      calls should have size 6
+      for (c <- calls) c("asked") shouldBe c("assigned")
+      for ((stage, tasks) <- calls.groupBy(_("stage"))) {
+        withClue(s"stage $stage: ") {
+          tasks.map(_("partition")).sorted shouldBe Seq("0", "1")
+          tasks.map(_("asked")).sorted shouldBe Seq("0", "1")
         }
-        calls.map(_("executor")).distinct shouldBe Seq("0")
-        val pids = calls.map(_("pid")).distinct
-        pids should have size 1
-        pids.head should not be ProcessHandle.current().pid().toString
       }
-    } finally sc.stop()
+      calls.map(_("executor")).distinct shouldBe Seq("0")
+      val pids = calls.map(_("pid")).distinct
+      pids should have size 1
+      pids.head should not be ProcessHandle.current().pid().toString
+    }
+  }
+
+  test("a task thread Spark hands another GPU in the next round: each replica still works on a thread of its GPU only") {
+    // Round 1's GPU 1 task starts only once GPU 0's has completed, so its Spark task thread is the last one idle,
+    // and the executor hands it round 2's first task, which gets GPU 0: a reused task thread changes device.
+    // ND4J's per-thread state (device binding, workspaces, random generator) must not follow it there.
+    val recorder = new RecordingDeviceBinder(dir.resolve("device-change-calls.txt"), true)
+    val summary = train("device-change", recorder, 3)
+    summary.rows().asScala.map(_.number("replicas")) shouldBe Seq(2.0, 2.0, 2.0)
+    val calls = recorder.calls().asScala.map(parse)
+    withClue(calls.mkString("\n")) {
+      calls should have size 8 // 3 rounds and an evaluation, 2 tasks each
+      for (c <- calls) c("asked") shouldBe c("assigned")
+      for ((thread, bound) <- calls.groupBy(_("thread"))) {
+        withClue(s"thread $thread: ") {
+          bound.map(_("asked")).distinct should have size 1
+        }
+      }
+    }
+  }
+
+  test("with ND4J on its CPU backend, a run given GPUs stops with exit code 7 instead of training on the CPU") {
+    val failure = intercept[Exception](train("cpu-backend", new Nd4jDeviceBinder(), 2))
+    val error = Iterator.iterate[Throwable](failure)(_.getCause).takeWhile(_ != null).collectFirst { case e: RunError => e }
+    withClue(failure.toString) {
+      error.map(_.exitCode) shouldBe Some(ExitCodes.NO_GPU_BACKEND)
+      error.get.getMessage should include("runs on its CPU backend")
+    }
+    Files.exists(dir.resolve("runs/cpu-backend/LATEST")) shouldBe false
   }
 
   private def parse(line: String): Map[String, String] =
