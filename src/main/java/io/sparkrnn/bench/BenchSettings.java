@@ -9,7 +9,7 @@ import java.util.Set;
 /** What to run and how long: sections, quick or full, where child logs go. */
 public final class BenchSettings {
     /** The harness's sections, in the order they run. */
-    public enum Section { GEMM, REPLICA, DISTRIBUTED }
+    public enum Section { GEMM, REPLICA, DISTRIBUTED, SCORING }
 
     final boolean quick;
     final Set<Section> sections;
@@ -39,7 +39,7 @@ public final class BenchSettings {
         try {
             return Section.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica or distributed");
+            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, distributed or scoring");
         }
     }
 
@@ -50,6 +50,11 @@ public final class BenchSettings {
     int warmupSteps() { return quick ? 1 : 2; }
     int rounds() { return quick ? 2 : 4; }
     int stepsPerRound() { return quick ? 1 : 2; }
+
+    /** Lines of {@link ScoringProbe#LINE_LENGTH} characters scored per timed window. */
+    int scoringLines() { return quick ? 64 : 256; }
+    /** Scoring batch sizes: the training batch of the workloads, the scorer's default, and larger. */
+    String scoringBatches() { return "64,128,256"; }
 
     DistributedProbe.Settings distributed() {
         return quick ? new DistributedProbe.Settings(2, 128, 32, 2, 3, 8)

@@ -16,14 +16,15 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark this machine: ND4J GEMM, single-replica training (ours vs stock DL4J) and "
-                + "distributed training (our master vs DL4J's), with thread settings, load and memory.")
+        description = "Benchmark this machine: ND4J GEMM, single-replica training (ours vs stock DL4J), "
+                + "distributed training (our master vs DL4J's) and forward-only scoring against training, with "
+                + "thread settings, load and memory.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Fewer, shorter measurements and a smaller distributed model (minutes).")
     boolean quick;
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
-            description = "Sections to run: gemm, replica, distributed (default: all).")
+            description = "Sections to run: gemm, replica, distributed, scoring (default: all).")
     List<String> sections = new ArrayList<>();
 
     @Option(names = "--cases", split = ",", paramLabel = "NAME",

@@ -51,7 +51,7 @@ class BenchSetupTest {
             System.setErr(saved);
         }
         String messages = err.toString(StandardCharsets.UTF_8);
-        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica or distributed"), messages);
+        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica, distributed or scoring"), messages);
         assertTrue(messages.contains("no workload named z; use a, b, c or d"), messages);
         assertTrue(messages.contains("unknown thread setting 'many'; use 1, omp or blas"), messages);
     }
