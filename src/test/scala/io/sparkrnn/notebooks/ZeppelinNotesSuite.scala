@@ -22,12 +22,15 @@ class ZeppelinNotesSuite extends AnyFunSuite {
 
   private lazy val compiler = new NoteCompiler(NoteCompiler.testClasspath)
 
-  test("the folder holds the three notes: train a run, chart its metrics, checkpoints and two runs compared") {
-    assert(notes.map(_.name) == Seq("1-train-a-short-run", "2-metrics-of-a-run", "3-checkpoints-samples-and-two-runs"))
+  test("the folder holds the four notes: train a run, chart its metrics, checkpoints and two runs, score a corpus") {
+    assert(notes.map(_.name) == Seq("1-train-a-short-run", "2-metrics-of-a-run", "3-checkpoints-samples-and-two-runs",
+      "4-score-a-corpus"))
     val all = notes.map(_.paragraphs.map(_.code).mkString("\n"))
     assert(all(0).contains("new TrainingRun(") && all(0).contains("JavaSparkContext.fromSparkContext(sc)"))
     assert(all(1).contains("spark.read.json(") && all(1).contains("metrics.jsonl"))
     assert(all(2).contains("SnapshotFiles.read(") && all(2).contains("new TextSampler("))
+    assert(all(3).contains("SparkRnnModel.fromCheckpoint(") && all(3).contains("model.transform(documents)"))
+    assert(all(3).contains("z.show(bpcHistogram)") && all(3).contains("sparkrnn_bpc(text)"))
   }
 
   test("every note has Zeppelin's note and paragraph structure, named as Zeppelin stores it") {
