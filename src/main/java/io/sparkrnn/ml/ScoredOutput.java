@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.apache.spark.ml.functions.vector_to_array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * A classifier's scores as files hold them: its vector columns become plain arrays of doubles in labels.json order
@@ -48,7 +49,8 @@ public final class ScoredOutput {
         }, Encoders.row(rows.schema()));
     }
 
+    /** NULL stays NULL (vector_to_array fails on it). */
     private static Column asArray(String vectorColumn) {
-        return vector_to_array(col(vectorColumn), "float64");
+        return when(col(vectorColumn).isNotNull(), vector_to_array(col(vectorColumn), "float64"));
     }
 }
