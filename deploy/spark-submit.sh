@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # spark-submit of spark-rnn to a real cluster (standalone, YARN; Kubernetes: see deploy/k8s).
 #
-#   deploy/spark-submit.sh [--gpu] [--dry-run] [spark-submit options...] train|evaluate|generate [args...]
+#   deploy/spark-submit.sh [--gpu] [--dry-run] [spark-submit options...] train|evaluate|nightly|... [args...]
 #
 # e.g.
 #   SPARK_HOME=/opt/spark deploy/spark-submit.sh --master spark://head:7077 --conf spark.cores.max=16 \
@@ -9,8 +9,9 @@
 #   SPARK_HOME=/opt/spark deploy/spark-submit.sh --gpu --master yarn --deploy-mode cluster \
 #       --num-executors 4 train --conf cluster.conf          # (see deploy/yarn/README.md)
 #
-# Ships the thin application jar (target/spark-rnn.jar) and its dependencies (target/lib/*.jar,
-# both made by `mvn package`; Spark, Hadoop and Scala are the cluster's) with --jars, and sets:
+# Ships the thin application jar and its dependencies (spark-rnn.jar and lib/*.jar of the binary distribution,
+# or target/spark-rnn.jar and target/lib/*.jar made by `mvn package`; Spark, Hadoop and Scala are the
+# cluster's) with --jars, and sets:
 #  - the Java 17 flags (deploy/java17-opens.txt) for the driver and executors (Spark 3.5 adds the
 #    same list itself; older launchers do not, and a repeated --add-opens is harmless);
 #  - ND4J's memory limits (below) and spark.executor.memoryOverhead to match;
@@ -36,7 +37,7 @@
 #
 # Environment (defaults in brackets):
 #   SPARK_HOME (required)  a Spark 3.5 distribution; a folder with only jars/ (deploy/local/spark-home.sh) works too
-#   APP_JAR [target/spark-rnn.jar]   APP_LIB [target/lib]
+#   APP_JAR [spark-rnn.jar of the distribution, else target/spark-rnn.jar]   APP_LIB [lib, else target/lib]
 #   DRIVER_MEMORY [2g]     ND4J_DRIVER_OFFHEAP [1g]  (the driver averages full parameter vectors)
 #   EXECUTOR_MEMORY [2g]   ND4J_OFFHEAP [2g]         NATIVE_OVERHEAD [512m]
 #   OMP_THREADS [1]        EXECUTOR_JAVA_OPTS []     GPU_CONF [deploy/conf/spark-defaults-gpu.conf]
@@ -61,11 +62,15 @@ done
 [ $# -ge 1 ] || usage
 
 [ -n "${SPARK_HOME:-}" ] || die "set SPARK_HOME to a Spark 3.5 installation"
-app_jar=${APP_JAR:-$repo/target/spark-rnn.jar}
-app_lib=${APP_LIB:-$repo/target/lib}
+if [ -f "$repo/spark-rnn.jar" ]; then   # the binary distribution (lib/spark/ is for local mode only: not shipped)
+  app_jar=${APP_JAR:-$repo/spark-rnn.jar} app_lib=${APP_LIB:-$repo/lib}
+else                                    # a source checkout, after mvn package
+  app_jar=${APP_JAR:-$repo/target/spark-rnn.jar} app_lib=${APP_LIB:-$repo/target/lib}
+fi
 [ -f "$app_jar" ] && [ -d "$app_lib" ] || die "no $app_jar or $app_lib: build them with 'mvn -DskipTests package'"
-jars=$(find "$app_lib" -maxdepth 1 -name '*.jar' | sort | paste -sd, -)
-[ -n "$jars" ] || die "no jars in $app_lib"
+[ -n "$(find "$app_lib" -maxdepth 1 -name '*.jar' -print -quit)" ] || die "no jars in $app_lib"
+# spark-submit expands the pattern itself (as for the Airflow DAG, which passes the same one).
+jars="$app_lib/*.jar"
 
 # Sizes like 512m, 2g, 1536 (MB) -> MB.
 to_mb() {
@@ -115,7 +120,10 @@ else
   read -r -a flag_array <<< "$driver_java"
   submit=("$(java_bin)" "${flag_array[@]}" -Xmx"$driver_memory" -cp "$SPARK_HOME/jars/*"
           org.apache.spark.deploy.SparkSubmit)
-  export SPARK_SCALA_VERSION=${SPARK_SCALA_VERSION:-2.12}
+  # Executors need the Scala line of these jars (2.12 for Spark 3.5, 2.13 for Spark 4).
+  spark_core=$(find "$SPARK_HOME/jars" -maxdepth 1 -name 'spark-core_*.jar' | head -1)
+  spark_core=${spark_core##*spark-core_}
+  export SPARK_SCALA_VERSION=${SPARK_SCALA_VERSION:-${spark_core%%-*}}
 fi
 command=("${submit[@]}" --driver-memory "$driver_memory" "${conf[@]}" "${opts[@]}"
          --jars "$jars" --class io.sparkrnn.cli.Main "$app_jar" "$@")

@@ -4,7 +4,9 @@
 #
 #   deploy/local/spark-home.sh [--hdfs | --hdfs-only] [DIR]      DIR defaults to <repo>/target/spark-home
 #
-#   DIR/jars         Spark 3.5.7 (spark-core + spark-sql and their runtime deps, ~146 jars, ~216 MB)
+#   DIR/jars         Spark 3.5.7 (spark-core + spark-sql and their runtime deps, ~146 jars, ~216 MB); another
+#                    version with SPARK_VERSION, SCALA_VERSION, SCALA_BINARY_VERSION, HADOOP_VERSION,
+#                    JACKSON_VERSION, SLF4J_VERSION in the environment (all of them, e.g. the spark4 profile's)
 #   DIR/hadoop-jars  with --hdfs: hadoop-client-minicluster 3.3.4 (+ api, runtime, reload4j)
 #
 # Idempotent: each folder gets a marker file (.complete, holding the sha256 of the pom it was
@@ -30,10 +32,19 @@ dir=${dir:-$repo/target/spark-home}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
+# Another Spark line than spark-home-pom.xml's (the main pom's spark4 profile): its versions from the environment.
+versions=()
+for pair in spark.version=SPARK_VERSION scala.version=SCALA_VERSION scala.binary.version=SCALA_BINARY_VERSION \
+            hadoop.version=HADOOP_VERSION jackson.version=JACKSON_VERSION slf4j.version=SLF4J_VERSION; do
+  name=${pair#*=}
+  value=${!name:-}
+  [ -z "$value" ] || versions+=("-D${pair%%=*}=$value")
+done
+
 # assemble <pom> <subfolder>
 assemble() {
   local pom=$1 out=$dir/$2 sum
-  sum=$(sha256sum "$pom" | cut -d' ' -f1)
+  sum=$( (cat "$pom"; echo "${versions[*]:-}") | sha256sum | cut -d' ' -f1)
   if [ -f "$out/.complete" ] && [ "$(cat "$out/.complete")" = "$sum" ]; then
     echo "spark-home.sh: $out is complete" >&2
     return 0
@@ -41,7 +52,7 @@ assemble() {
   local tmp=$dir/.$2.tmp.$$ start=$SECONDS
   rm -rf "$tmp"
   echo "spark-home.sh: assembling $out from $(basename "$pom") (first time downloads from Maven Central)" >&2
-  mvn -B -q -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime >&2
+  mvn -B -q -Dstyle.color=never "${versions[@]}" -f "$pom" dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime >&2
   rm -rf "$out"
   mv "$tmp" "$out"
   echo "$sum" > "$out/.complete"

@@ -29,7 +29,8 @@ public final class BenchChild {
             Nd4jThreads.use(Integer.parseInt(settings.get("nd4jThreads")));
         }
         for (Map<String, Object> result : probe(args[0], settings)) {
-            result.put("threads", Nd4jThreads.describe());
+            // The peer's JVM must not load ND4J (two OpenMP runtimes in one process); it reports its own threads.
+            result.putIfAbsent("threads", Nd4jThreads.describe());
             System.out.println(RESULT_PREFIX + JSON.writeValueAsString(result));
         }
         System.out.flush();
@@ -51,6 +52,9 @@ public final class BenchChild {
                 return List.of(new ReplicaProbe(ReplicaCase.byName(s.get("case")), Integer.parseInt(s.get("warmup")),
                         Integer.parseInt(s.get("rounds")), Integer.parseInt(s.get("steps")),
                         !"false".equals(s.get("stock")), "true".equals(s.get("dl4jLayer"))).run());
+            case "peer":
+                return List.of(PeerProbe.load().run(ReplicaCase.byName(s.get("case")), Integer.parseInt(s.get("warmup")),
+                        Integer.parseInt(s.get("rounds")), Integer.parseInt(s.get("steps"))));
             case "scoring":
                 return List.of(new ScoringProbe(ReplicaCase.byName(s.get("case")),
                         java.util.Arrays.stream(s.get("batches").split(",")).mapToInt(Integer::parseInt).toArray(),
@@ -59,6 +63,8 @@ public final class BenchChild {
                         org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads()).run());
             case "distributed":
                 return new DistributedProbe(DistributedProbe.Settings.parse(s)).run();
+            case "convergence":
+                return List.of(new ConvergenceProbe(s).run());
             default:
                 throw new IllegalArgumentException("unknown probe " + name);
         }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark harness ({@code sparkrnn bench}): machine facts, then GEMM, single-replica and distributed sections,
- * each figure with the load average at the time. Every thread setting runs in its own child JVM, because ND4J and
- * OpenBLAS read their thread variables once, when they load.
+ * The benchmark harness ({@code sparkrnn bench}): machine facts, then GEMM, single-replica, peer, distributed,
+ * convergence and scoring sections, each figure with the load average at the time. Every thread setting runs in its
+ * own child JVM, because ND4J and OpenBLAS read their thread variables once, when they load.
  */
 public final class BenchHarness {
     private final BenchSettings settings;
@@ -34,8 +34,14 @@ public final class BenchHarness {
         if (settings.sections.contains(BenchSettings.Section.REPLICA)) {
             replicas();
         }
+        if (settings.sections.contains(BenchSettings.Section.PEER)) {
+            new PeerSection(settings, report, children).run();
+        }
         if (settings.sections.contains(BenchSettings.Section.DISTRIBUTED)) {
             distributed();
+        }
+        if (settings.sections.contains(BenchSettings.Section.CONVERGENCE)) {
+            new ConvergenceSection(settings.convergence, report, children).run();
         }
         if (settings.sections.contains(BenchSettings.Section.SCORING)) {
             scoring();
@@ -179,7 +185,7 @@ public final class BenchHarness {
 
     private void distributed() throws Exception {
         DistributedProbe.Settings d = settings.distributed();
-        report.heading("3-5. Distributed: " + d.describe() + ", bundled corpus, OMP_NUM_THREADS=1, Spark local mode "
+        report.heading("4-6. Distributed: " + d.describe() + ", bundled corpus, OMP_NUM_THREADS=1, Spark local mode "
                 + "(driver and executors in one JVM: the memory columns are that JVM's peaks)");
         List<Map<String, Object>> runs = children.run("distributed", env("1"), concat("distributed", d.asArgs()), 120);
         Map<String, Map<String, Object>> byRun = new HashMap<>();
@@ -198,11 +204,14 @@ public final class BenchHarness {
         Map<String, Object> dl4j = byRun.get("dl4j");
         Map<String, Object> one = byRun.get("one replica");
         report.line("");
-        report.line("ours / DL4J master (all rounds, equal averaging frequency): %.2fx",
-                number(ours, "tokensPerSecond") / number(dl4j, "tokensPerSecond"));
-        report.line("ours / one replica: %.2fx; DL4J master / one replica: %.2fx",
-                number(ours, "tokensPerSecond") / number(one, "tokensPerSecond"),
-                number(dl4j, "tokensPerSecond") / number(one, "tokensPerSecond"));
+        if (dl4j != null) {
+            report.line("ours / DL4J master (all rounds, equal averaging frequency): %.2fx",
+                    number(ours, "tokensPerSecond") / number(dl4j, "tokensPerSecond"));
+            report.line("DL4J master / one replica: %.2fx", number(dl4j, "tokensPerSecond") / number(one, "tokensPerSecond"));
+        } else {
+            report.line("no DL4J master run: this build leaves out DL4J's Spark module (mvn -Pdl4j-spark has it)");
+        }
+        report.line("ours / one replica: %.2fx", number(ours, "tokensPerSecond") / number(one, "tokensPerSecond"));
         report.line("quality at equal token budget: %d replicas %.3f bpc vs one replica %.3f bpc (%+.1f%%)",
                 d.replicas, number(ours, "valBpc"), number(one, "valBpc"),
                 100 * (number(ours, "valBpc") / number(one, "valBpc") - 1));
@@ -229,7 +238,7 @@ public final class BenchHarness {
     }
 
     private void scoring() throws Exception {
-        report.heading("6. Scoring: forward-only tokens/s per core (LanguageModelScorer, the executors' scoring path: "
+        report.heading("8. Scoring: forward-only tokens/s per core (LanguageModelScorer, the executors' scoring path: "
                 + "no backprop, no gradient or updater buffers, inference workspaces) against training tokens/s per "
                 + "core (ReplicaTrainer step with Adam), same model, same JVM, alternating windows");
         report.line("Scored lines: %d characters (%d windows of %d, state carried); tokens = predicted characters. "
@@ -308,7 +317,7 @@ public final class BenchHarness {
         return variants;
     }
 
-    private static Map<String, String> env(String ompThreads) {
+    static Map<String, String> env(String ompThreads) {
         Map<String, String> env = new HashMap<>();
         env.put("OMP_NUM_THREADS", ompThreads);
         return env;
@@ -321,7 +330,7 @@ public final class BenchHarness {
         return all;
     }
 
-    private static double number(Map<String, Object> r, String key) {
+    static double number(Map<String, Object> r, String key) {
         Object v = r.get(key);
         return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
     }

@@ -8,25 +8,38 @@ import java.util.Set;
 
 /** What to run and how long: sections, quick or full, where child logs go. */
 public final class BenchSettings {
-    /** The harness's sections, in the order they run. */
-    public enum Section { GEMM, REPLICA, DISTRIBUTED, SCORING }
+    /** The harness's sections, in the order they run; convergence only when named (it takes an hour or more). */
+    public enum Section { GEMM, REPLICA, PEER, DISTRIBUTED, CONVERGENCE, SCORING }
 
     final boolean quick;
     final Set<Section> sections;
     final List<String> cases;
     final List<String> threads;
     final File logDir;
+    final ConvergenceSettings convergence;
 
     /**
      * @param threads thread settings of the replica section: "1", "omp", "blas" (empty: all)
      */
     public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, List<String> threads, File logDir) {
+        this(quick, sections, cases, threads, logDir, null);
+    }
+
+    /** @param convergence what the convergence section trains; needed when it is among the sections */
+    public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, List<String> threads, File logDir,
+                         ConvergenceSettings convergence) {
         this.quick = quick;
-        this.sections = sections.isEmpty() ? EnumSet.allOf(Section.class) : EnumSet.copyOf(sections);
+        this.sections = sections.isEmpty() ? EnumSet.of(Section.GEMM, Section.REPLICA, Section.PEER, Section.DISTRIBUTED,
+                Section.SCORING)
+                : EnumSet.copyOf(sections);
+        this.convergence = convergence;
         this.cases = cases;
         this.threads = threads;
         this.logDir = logDir;
         cases.forEach(ReplicaCase::byName);
+        if (sections.contains(Section.PEER) && !PeerProbe.available()) {
+            throw new IllegalArgumentException(PeerProbe.HOW_TO_ENABLE);
+        }
         for (String t : threads) {
             if (!List.of("1", "omp", "blas").contains(t)) {
                 throw new IllegalArgumentException("unknown thread setting '" + t + "'; use 1, omp or blas");
@@ -39,7 +52,8 @@ public final class BenchSettings {
         try {
             return Section.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, distributed or scoring");
+            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, peer, distributed, "
+                    + "convergence or scoring");
         }
     }
 
@@ -50,6 +64,10 @@ public final class BenchSettings {
     int warmupSteps() { return quick ? 1 : 2; }
     int rounds() { return quick ? 2 : 4; }
     int stepsPerRound() { return quick ? 1 : 2; }
+    /** Child JVMs per side and thread setting in the peer section, alternating ours and the peer's. */
+    int peerRepeats() { return quick ? 1 : 2; }
+    /** Where DJL extracts libtorch from its jar (ENGINE_CACHE_DIR): next to the child logs. */
+    File peerEngineCache() { return new File(logDir, "djl-cache"); }
 
     /** Lines of {@link ScoringProbe#LINE_LENGTH} characters scored per timed window. */
     int scoringLines() { return quick ? 64 : 256; }

@@ -27,6 +27,12 @@ final class ChildJvm {
 
     /** Starts the probe without waiting. */
     Process start(String label, Map<String, String> env, List<String> probeArgs) throws IOException {
+        return start(label, env, List.of(), probeArgs);
+    }
+
+    /** Starts the probe without waiting, with {@code jvmFlags} after this JVM's own flags. */
+    Process start(String label, Map<String, String> env, List<String> jvmFlags, List<String> probeArgs)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -34,6 +40,7 @@ final class ChildJvm {
                 command.add(flag);
             }
         }
+        command.addAll(jvmFlags);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(BenchChild.class.getName());
@@ -74,5 +81,10 @@ final class ChildJvm {
     List<Map<String, Object>> run(String label, Map<String, String> env, List<String> probeArgs, long timeoutMinutes)
             throws IOException, InterruptedException {
         return results(label, start(label, env, probeArgs), timeoutMinutes);
+    }
+
+    List<Map<String, Object>> run(String label, Map<String, String> env, List<String> jvmFlags,
+            List<String> probeArgs, long timeoutMinutes) throws IOException, InterruptedException {
+        return results(label, start(label, env, jvmFlags, probeArgs), timeoutMinutes);
     }
 }

@@ -2,6 +2,7 @@ package io.sparkrnn.bench;
 
 import io.sparkrnn.config.ConfigLoader;
 import io.sparkrnn.config.RunConfig;
+import io.sparkrnn.dist.Dl4jComparison;
 import io.sparkrnn.dist.TrainingRun;
 import io.sparkrnn.dist.TrainingSummary;
 import io.sparkrnn.metrics.ConsoleProgress;
@@ -19,7 +20,8 @@ import java.util.Map;
 
 /**
  * Distributed training on Spark local mode, on the bundled corpus: our parameter-averaging master with R replicas,
- * DL4J's ParameterAveragingTrainingMaster ({@code train.engine = dl4j}) on the same model, data and steps, and one
+ * DL4J's ParameterAveragingTrainingMaster ({@code train.engine = dl4j}, in builds with the dl4j-spark profile only)
+ * on the same model, data and steps, and one
  * replica given the same token budget (R times the rounds). Reports throughput, the per-round time split from our
  * metrics rows, validation bits per character and peak memory of each run.
  */
@@ -33,7 +35,11 @@ final class DistributedProbe {
     List<Map<String, Object>> run() throws Exception {
         List<Map<String, Object>> results = new ArrayList<>();
         results.add(train("ours", "sparkrnn", settings.replicas, settings.rounds));
-        results.add(train("dl4j", "dl4j", settings.replicas, settings.rounds));
+        if (Dl4jComparison.available()) {
+            results.add(train("dl4j", "dl4j", settings.replicas, settings.rounds));
+        } else {
+            System.err.println("bench: no DL4J master run: " + Dl4jComparison.HOW_TO_BUILD);
+        }
         results.add(train("one replica", "sparkrnn", 1, settings.rounds * settings.replicas));
         return results;
     }

@@ -24,7 +24,33 @@ final class MachineFacts {
         report.line("ND4J: backend %s, data type %s, %s", Nd4j.getBackend().getClass().getSimpleName(),
                 Nd4j.dataType(), env);
         report.line("threads of this JVM: %s", Nd4jThreads.describe());
+        report.line("BLAS library loaded: %s", blasLibrary());
         report.line("%s at start", LoadAverage.now());
+    }
+
+    /**
+     * The OpenBLAS shared library this JVM mapped and the version string compiled into it: the build unpacks a newer
+     * OpenBLAS over nd4j's (see pom.xml), and this shows which one a run really used.
+     */
+    static String blasLibrary() {
+        try {
+            String path = Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                    .filter(l -> l.contains("libopenblas")).map(l -> l.substring(l.indexOf('/')))
+                    .findFirst().orElse(null);
+            if (path == null) {
+                return "none mapped";
+            }
+            Path real = Path.of(path).toRealPath();
+            return real + " (" + versionIn(Files.readAllBytes(real)) + ")";
+        } catch (IOException | RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String versionIn(byte[] library) {
+        String text = new String(library, java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("OpenBLAS \\d+\\.\\d+\\.\\d+").matcher(text);
+        return m.find() ? m.group() : "version not found";
     }
 
     private static String cpuModel() {

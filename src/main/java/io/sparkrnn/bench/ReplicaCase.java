@@ -30,6 +30,11 @@ final class ReplicaCase {
         return spec.cell() == CellType.LSTM;
     }
 
+    /** The PyTorch peer (see {@link PeerProbe}) builds plain LSTM and GRU stacks. */
+    boolean hasPeer() {
+        return spec.cell() != CellType.RNN && spec.connections() == Connections.NONE;
+    }
+
     String describe() {
         return String.format(Locale.ROOT, "%s: %d x %s %d%s, batch %d, seq %d (%.1f MFLOP/token)", name,
                 spec.layers(), spec.cell().name().toLowerCase(Locale.ROOT), spec.hiddenSize(),

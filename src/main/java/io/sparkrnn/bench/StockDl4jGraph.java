@@ -19,6 +19,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The "stock DL4J" baseline: a plain DL4J ComputationGraph with DL4J's own embedding, LSTM, RnnOutputLayer and Adam,
@@ -30,8 +31,9 @@ final class StockDl4jGraph {
     private StockDl4jGraph() { }
 
     static ComputationGraph build(ModelSpec spec) {
-        if (spec.connections() == Connections.RESIDUAL) {
-            throw new IllegalArgumentException("the stock baseline builds plain and dense stacks, not residual ones");
+        if (spec.connections() == Connections.RESIDUAL || spec.connections() == Connections.HIGHWAY) {
+            throw new IllegalArgumentException("the stock baseline builds plain and dense stacks, not "
+                    + spec.connections().name().toLowerCase(Locale.ROOT) + " ones");
         }
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed()).dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER)

@@ -49,6 +49,14 @@ public final class Promotion {
         return copy;
     }
 
+    /** The checkpoint a promoted copy was made from (its {@value #RECORD}), empty for a checkpoint that is no copy. */
+    public static java.util.Optional<String> sourceOf(CheckpointRef copy) throws IOException {
+        if (!copy.files().contains(RECORD)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(new ObjectMapper().readTree(copy.readAll(RECORD)).path("source").asText(null));
+    }
+
     private static long nextNumber(List<CheckpointRef> existing) {
         return existing.stream().mapToLong(CheckpointRef::round).max().orElse(0) + 1;
     }

@@ -3,11 +3,9 @@ package io.sparkrnn.cli;
 import io.sparkrnn.config.ConfigError;
 import io.sparkrnn.config.ConfigLoader;
 import io.sparkrnn.config.ExitCodes;
-import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
 import io.sparkrnn.dist.RunSnapshot;
 import io.sparkrnn.dist.SnapshotEvaluation;
-import io.sparkrnn.train.LossSum;
 import io.sparkrnn.train.Validation;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
@@ -55,45 +53,18 @@ final class EvaluateCommand implements Callable<Integer> {
         RegressionGate gate = new RegressionGate(maxRegression == null ? 0 : maxRegression);
         try (JavaSparkContext sc = SparkContexts.create("spark-rnn evaluate", master)) {
             RunSnapshot candidate = Checkpoints.load(checkpoint, sc.hadoopConfiguration());
-            if (candidate.isClassifier() && baseline != null) {
-                throw new ConfigError(null, "--baseline gates language models on bits per character; checkpoint "
-                        + checkpoint + " is a classifier (task = classify). Evaluate both checkpoints without "
-                        + "--baseline and compare their accuracy and F1");
+            if (baseline != null) {
+                return BaselineComparison.compare(sc, checkpoint, candidate, baseline, gate, overrides);
             }
             RunConfig data = ConfigLoader.loadText(candidate.config().render(), checkpoint, overrides);
-            Validation candidateResult = SnapshotEvaluation.evaluate(sc, data, candidate);
+            Validation result = SnapshotEvaluation.evaluate(sc, data, candidate);
             if (candidate.isClassifier()) {
                 System.out.printf(Locale.ROOT, "checkpoint %s (round %d)%n", checkpoint, candidate.round());
-                System.out.print(ClassificationReport.format(candidateResult, candidate.labels()));
-                return ExitCodes.OK;
+                System.out.print(ClassificationReport.format(result, candidate.labels()));
+            } else {
+                BaselineComparison.print("checkpoint", checkpoint, candidate, result.loss());
             }
-            LossSum candidateLoss = candidateResult.loss();
-            if (baseline == null) {
-                print("checkpoint", checkpoint, candidate, candidateLoss);
-                return ExitCodes.OK;
-            }
-            RunSnapshot base = Checkpoints.load(baseline, sc.hadoopConfiguration());
-            if (base.isClassifier()) {
-                throw new ConfigError(null, "baseline " + baseline + " is a classifier (task = classify), the candidate "
-                        + "a language model: they cannot be compared");
-            }
-            LossSum baselineLoss = SnapshotEvaluation.evaluate(sc, data, base).loss();
-            print("candidate", checkpoint, candidate, candidateLoss);
-            print("baseline", baseline, base, baselineLoss);
-            System.out.printf(Locale.ROOT, "held-out data: %s of %s (run.seed %d)%n",
-                    data.get(Options.VALIDATION_FRACTION), data.get(Options.CORPUS), data.get(Options.SEED));
-            if (!candidate.vocabulary().equals(base.vocabulary())) {
-                System.out.println("note: the models have different vocabularies; characters one of them lacks count "
-                        + "as <unk> for it, which makes its figure look better than it is");
-            }
-            System.out.println(gate.verdict(candidateLoss.bitsPerToken(), baselineLoss.bitsPerToken()));
-            return gate.passes(candidateLoss.bitsPerToken(), baselineLoss.bitsPerToken()) ? ExitCodes.OK : ExitCodes.REGRESSION;
+            return ExitCodes.OK;
         }
-    }
-
-    private static void print(String role, String uri, RunSnapshot snapshot, LossSum loss) {
-        System.out.printf(Locale.ROOT, "%s %s (round %d)%nvalidation loss %.4f nats, perplexity %.3f, "
-                        + "%.4f bits per character, %,d characters%n", role, uri, snapshot.round(),
-                loss.meanLoss(), loss.perplexity(), loss.bitsPerToken(), loss.tokens());
     }
 }

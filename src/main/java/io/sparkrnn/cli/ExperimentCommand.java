@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Run one of the lecture's claims on generated data (vanishing, exploding, gru-vs-lstm, depth, "
-                + "bidirectional) and write its table as NAME.md and NAME.csv.")
+                + "bidirectional) and write its table as NAME.md and NAME.csv (further tables as NAME-PART.csv).")
 final class ExperimentCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "The experiment.")
     String name;
@@ -60,7 +60,10 @@ final class ExperimentCommand implements Callable<Integer> {
                 experiment.claim(), minutes);
         table.write(folder, name, heading);
         progress.summary(heading + "\n\n" + table.markdown());
-        progress.summary("written: " + folder.resolve(name + ".md") + ", " + folder.resolve(name + ".csv"));
+        StringBuilder written = new StringBuilder("written: " + folder.resolve(name + ".md") + ", "
+                + folder.resolve(name + ".csv"));
+        table.partFiles(name).forEach(file -> written.append(", ").append(folder.resolve(file)));
+        progress.summary(written.toString());
         return ExitCodes.OK;
     }
 

@@ -41,21 +41,26 @@ final class PromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunConfig config = ConfigLoader.load(null, overrides);
-        Configuration hadoop = new Configuration();
+        promote(checkpoint, to, ConfigLoader.load(null, overrides), new Configuration());
+        return ExitCodes.OK;
+    }
+
+    /** Copies {@code checkpoint} into the production folder {@code to} (also the last step of nightly). */
+    static CheckpointRef promote(String checkpoint, String to, RunConfig settings, Configuration hadoop) throws IOException {
         CheckpointRef source = CheckpointRef.resolve(checkpoint, hadoop);
         StateJson.Contents state = SnapshotFiles.readState(source); // refuses anything but a spark-rnn checkpoint
-        CheckpointStore production = openProduction(config, hadoop);
+        CheckpointStore production = openProduction(to, settings, hadoop);
         production.checkWritable();
         CheckpointRef copy = Promotion.promote(source, production);
         System.out.printf(Locale.ROOT, "promoted %s (run %s, round %d) to %s; %s/LATEST names it%n", source.uri(),
                 state.config().get(Options.RUN_ID), state.position().round(), copy.uri(), production.runUri());
-        return ExitCodes.OK;
+        return copy;
     }
 
-    private CheckpointStore openProduction(RunConfig config, Configuration hadoop) throws IOException {
-        CheckpointPolicy policy = new CheckpointPolicy(config.get(Options.CHECKPOINT_KEEP),
-                config.get(Options.CHECKPOINT_DIR_PERMISSION), config.get(Options.CHECKPOINT_FILE_PERMISSION));
+    /** The production folder as a store, with checkpoint.keep and the permissions of {@code settings}. */
+    static CheckpointStore openProduction(String to, RunConfig settings, Configuration hadoop) throws IOException {
+        CheckpointPolicy policy = new CheckpointPolicy(settings.get(Options.CHECKPOINT_KEEP),
+                settings.get(Options.CHECKPOINT_DIR_PERMISSION), settings.get(Options.CHECKPOINT_FILE_PERMISSION));
         try {
             return CheckpointStore.openFolder(to, hadoop, policy);
         } catch (IllegalArgumentException e) {

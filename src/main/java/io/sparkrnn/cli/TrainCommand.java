@@ -5,6 +5,7 @@ import io.sparkrnn.config.ConfigOption;
 import io.sparkrnn.config.ExitCodes;
 import io.sparkrnn.config.Options;
 import io.sparkrnn.config.RunConfig;
+import io.sparkrnn.dist.Dl4jComparison;
 import io.sparkrnn.dist.TrainingRun;
 import io.sparkrnn.dist.TrainingSummary;
 import io.sparkrnn.metrics.ConsoleProgress;
@@ -52,6 +53,7 @@ final class TrainCommand implements Callable<Integer> {
                     + (fresh ? "--fresh refuses one" : "--init-from starts a new one"));
         }
         RunConfig config = common.load();
+        Dl4jComparison.requireAvailable(config); // before Spark starts
         ConsoleProgress progress = ConsoleProgress.forStandardOutput(config.get(Options.QUIET));
         try (JavaSparkContext sc = SparkContexts.create("spark-rnn " + config.get(Options.RUN_ID), common.master)) {
             progress.info("Spark " + sc.version() + " master " + sc.master() + ", UI " + sc.sc().uiWebUrl().getOrElse(() -> "off"));

@@ -63,7 +63,9 @@ public final class Options {
     public static final ConfigOption<String> CONNECTIONS = Rules.oneOf(of("model.connections", STRING, "none",
             "How layers are joined: none (plain stack), residual (each layer's output plus its input, projected "
                     + "where sizes differ), dense (each layer sees the embedding and every earlier layer; the "
-                    + "softmax sees every layer)."), "none", "residual", "dense");
+                    + "softmax sees every layer), highway (a learned gate T mixes each layer's output and its input: "
+                    + "T * output + (1 - T) * input, the input projected where sizes differ)."),
+            "none", "residual", "dense", "highway");
     public static final ConfigOption<Double> DROPOUT = Rules.fraction(of("model.dropout", DOUBLE, 0.0,
             "Probability of dropping each input of a recurrent layer during training (0 = off)."), true);
     public static final ConfigOption<Integer> SEQ_LENGTH = Rules.atLeast(of("model.seqLength", INT, 64,
@@ -78,6 +80,10 @@ public final class Options {
     public static final ConfigOption<Double> LSTM_FORGET_BIAS = of("model.lstmForgetBias", DOUBLE, 1.0,
             "Initial forget-gate bias of lstm layers (DL4J's default 1.0); larger keeps the cell state, and its "
                     + "gradient, over longer distances early in training.")
+            .allowing("a finite number", Double::isFinite);
+    public static final ConfigOption<Double> HIGHWAY_GATE_BIAS = of("model.highwayGateBias", DOUBLE, -2.0,
+            "Initial bias of the transform gate of model.connections = highway; negative (sigmoid(-2) = 0.12) makes "
+                    + "each layer start by carrying its input through, so a deep stack starts shallow.")
             .allowing("a finite number", Double::isFinite);
     public static final ConfigOption<String> POOLING = Rules.oneOf(of("model.pooling", STRING, "last",
             "task = classify: how the encoder's outputs over a line become one vector for the label softmax: last "
@@ -102,6 +108,26 @@ public final class Options {
             "Averaging rounds to train (in total, counting rounds before a resume)."), 1);
     public static final ConfigOption<Integer> AVERAGING_FREQUENCY = Rules.atLeast(of("train.averagingFrequency", INT, 8,
             "Local steps each replica takes between two averagings."), 1);
+    public static final ConfigOption<Integer> AVERAGING_FREQUENCY_START = Rules.atLeast(of(
+            "train.averagingFrequencyStart", INT, 0,
+            "Local steps between averagings at the start of training (0 = train.averagingFrequency throughout); the "
+                    + "frequency moves linearly from it to train.averagingFrequency over train.averagingRampSteps local "
+                    + "steps. 1 averages every step early (post-local SGD); a value above train.averagingFrequency "
+                    + "averages rarely early and more often later (AdaComm-style)."), 0);
+    public static final ConfigOption<Integer> AVERAGING_RAMP_STEPS = Rules.atLeast(of("train.averagingRampSteps", INT, 0,
+            "Local steps over which the averaging frequency moves from train.averagingFrequencyStart to "
+                    + "train.averagingFrequency (0 = no ramp)."), 0);
+    public static final ConfigOption<String> LR_SCALING = Rules.oneOf(of("train.lrScaling", STRING, "none",
+            "How the replica learning rate grows with the number of replicas R: none, sqrt (train.learningRate x "
+                    + "sqrt(R)) or linear (x R); the averaged update of R replicas is about as long as one replica's, "
+                    + "so more replicas take steps no longer than one, on R times the tokens."), "none", "sqrt", "linear");
+    public static final ConfigOption<String> BATCH_SCALING = Rules.oneOf(of("train.batchScaling", STRING, "none",
+            "How each replica's minibatch follows the number of replicas R: none (every replica trains on "
+                    + "train.batchSize windows per local step) or divide (on train.batchSize / R, rounded up, so that R "
+                    + "replicas together take steps of train.batchSize windows, as one replica does)."), "none", "divide");
+    public static final ConfigOption<Integer> WARMUP_STEPS = Rules.atLeast(of("train.warmupSteps", INT, 0,
+            "Linear warm-up of the replica learning rate: a round ending after s local steps trains at min(1, s / "
+                    + "warmupSteps) of it (0 = no warm-up)."), 0);
     public static final ConfigOption<Integer> NON_FINITE_RETRIES = Rules.atLeast(of("train.nonFiniteRetries", INT, 3,
             "Times a round in which every replica went non-finite is retried from the same parameters, each time at a "
                     + "lower learning rate, before the run stops with exit code 6."), 0);
@@ -110,7 +136,8 @@ public final class Options {
             .allowing("a number > 0 and < 1", v -> v > 0 && v < 1);
     public static final ConfigOption<String> ENGINE = Rules.oneOf(of("train.engine", STRING, "sparkrnn",
             "sparkrnn: our parameter-averaging master. dl4j: DL4J's ParameterAveragingTrainingMaster on the same "
-                    + "model and data, for comparison (no global clipping: DL4J clips per layer only)."),
+                    + "model and data, for comparison (no global clipping: DL4J clips per layer only; only in builds "
+                    + "with the Maven profile dl4j-spark)."),
             "sparkrnn", "dl4j");
 
     // ---- master

@@ -26,9 +26,12 @@ public final class MasterState {
     public long steps() { return steps; }
     public double bestValidationLoss() { return bestValidationLoss; }
 
-    /** The replicas' learning rate: {@code configured} unless non-finite rounds have lowered it. */
-    public double learningRate(double configured) {
-        return Double.isNaN(loweredLearningRate) ? configured : loweredLearningRate;
+    /**
+     * The replicas' learning rate: {@code scheduled} (the configured rate, warmed up and scaled for this round)
+     * unless non-finite rounds have lowered it below that.
+     */
+    public double learningRate(double scheduled) {
+        return Double.isNaN(loweredLearningRate) ? scheduled : Math.min(scheduled, loweredLearningRate);
     }
 
     /** The rate non-finite retries lowered training to, NaN if they never did. */

@@ -25,21 +25,24 @@ final class NonFiniteRetries {
     private final ParameterAveragingMaster master;
     private final int retries;
     private final double factor;
-    private final double configuredLearningRate;
+    private final LearningRateSchedule learningRates;
+    private final AveragingSchedule averaging;
 
-    NonFiniteRetries(ParameterAveragingMaster master, RunConfig config) {
+    NonFiniteRetries(ParameterAveragingMaster master, RunConfig config, int replicas) {
         this.master = master;
         this.retries = config.get(Options.NON_FINITE_RETRIES);
         this.factor = config.get(Options.NON_FINITE_LR_FACTOR);
-        this.configuredLearningRate = config.get(Options.LEARNING_RATE);
+        this.learningRates = LearningRateSchedule.from(config, replicas);
+        this.averaging = AveragingSchedule.from(config);
     }
 
     /** Runs the next round, retrying it at lower learning rates while every replica goes non-finite. */
     RoundOutcome runRound(MasterState state, JavaRDD<WindowShard> shards) {
         List<String> tried = new ArrayList<>();
-        double learningRate = state.learningRate(configuredLearningRate);
+        int localSteps = averaging.localSteps(state.steps());
+        double learningRate = state.learningRate(learningRates.rate(state.steps(), localSteps));
         for (int attempt = 0; ; attempt++) {
-            RoundOutcome outcome = master.runRound(state, shards, learningRate);
+            RoundOutcome outcome = master.runRound(state, shards, learningRate, localSteps);
             if (outcome.replicas > 0) {
                 return outcome;
             }

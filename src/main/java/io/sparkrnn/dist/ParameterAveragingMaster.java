@@ -41,15 +41,15 @@ public final class ParameterAveragingMaster {
     }
 
     /**
-     * Trains one round at the given replica learning rate. A round in which no replica returned a finite update
+     * Trains one round of {@code localSteps} local steps at the given replica learning rate. A round in which no replica returned a finite update
      * (or whose average is not finite) leaves the state untouched and reports zero replicas, so the caller can
      * retry it from the same parameters.
      */
-    RoundOutcome runRound(MasterState state, JavaRDD<WindowShard> shards, double learningRate) {
+    RoundOutcome runRound(MasterState state, JavaRDD<WindowShard> shards, double learningRate, int localSteps) {
         PhaseTimes phases = new PhaseTimes();
         int round = state.round() + 1;
         Broadcast<RoundInput> input = phases.time("broadcast", () -> sc.broadcast(new RoundInput(round, state.steps(),
-                state.params().toFloatVector(), RoundInput.floats(state.updaterState()), learningRate)));
+                state.params().toFloatVector(), RoundInput.floats(state.updaterState()), learningRate, localSteps)));
         accumulators.reset();
         ReplicaResult sum = trainReplicas(shards, new ReplicaTask(input, task, spec, settings, accumulators), phases);
         phases.time("cleanup", () -> input.destroy());
@@ -64,7 +64,7 @@ public final class ParameterAveragingMaster {
                     round, sum.nonFiniteReplicas, learningRate);
             return new RoundOutcome(round, sum, Double.NaN, 0, phases, learningRate);
         }
-        double[] norms = phases.time("master update", () -> applyAverage(state, sum));
+        double[] norms = phases.time("master update", () -> applyAverage(state, sum, localSteps));
         return new RoundOutcome(round, sum, norms[0], norms[1], phases, learningRate);
     }
 
@@ -94,13 +94,13 @@ public final class ParameterAveragingMaster {
     }
 
     /** @return the averaged update's norm before and after the master's clip */
-    private double[] applyAverage(MasterState state, ReplicaResult sum) {
+    private double[] applyAverage(MasterState state, ReplicaResult sum, int localSteps) {
         INDArray u = Nd4j.createFromArray(sum.deltaSum).divi(sum.replicas);
         GlobalNormClipper.ClipResult clip = GlobalNormClipper.clip(u, maxUpdateNorm);
         outer.apply(state.params(), u);
         INDArray averagedState = sum.updaterStateSum.length == 0 ? state.updaterState()
                 : Nd4j.createFromArray(sum.updaterStateSum).divi(sum.replicas);
-        state.completeRound(averagedState, settings.localSteps);
+        state.completeRound(averagedState, localSteps);
         return new double[] {clip.norm(), clip.norm() * clip.scale()};
     }
 }

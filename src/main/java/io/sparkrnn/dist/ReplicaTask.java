@@ -59,7 +59,7 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
         ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength, device);
         try {
             ReplicaResult result = train(trainer, shard, round, partition);
-            result.reportTo(accumulators, settings.localSteps);
+            result.reportTo(accumulators, round.localSteps);
             return result;
         } finally {
             ReplicaPool.giveBack(trainer, settings.maxGradNorm, settings.seqLength, device);
@@ -77,7 +77,7 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
 
         ReplicaResult result = new ReplicaResult();
         boolean injectedNonFinite = FaultInjection.forcesNonFinite(round.round, partition);
-        for (int k = 0; k < settings.localSteps; k++) {
+        for (int k = 0; k < round.localSteps; k++) {
             long step = round.firstStep + k;
             FaultInjection.beforeStep(round.round, partition, k);
             int[] windows = schedule.windowsOf(step);
@@ -100,7 +100,7 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
         result.deltaSum = delta.toFloatVector();
         result.updaterStateSum = RoundInput.floats(trainer.updaterState());
         result.replicas = 1;
-        result.maxEpoch = schedule.epochAt(round.firstStep + settings.localSteps);
+        result.maxEpoch = schedule.epochAt(round.firstStep + round.localSteps);
         result.computeSeconds = (System.nanoTime() - started) / 1e9;
         return result;
     }

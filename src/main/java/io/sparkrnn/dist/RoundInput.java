@@ -13,15 +13,21 @@ final class RoundInput implements Serializable {
     final long firstStep;
     final float[] params;
     final float[] updaterState;
-    /** The replicas' learning rate this round: lowered after rounds in which every replica went non-finite. */
+    /**
+     * The replicas' learning rate this round: train.learningRate as scaled and warmed up for the round, lowered
+     * after rounds in which every replica went non-finite.
+     */
     final double learningRate;
+    /** Local steps every replica takes this round (the averaging schedule's value for the round). */
+    final int localSteps;
 
-    RoundInput(int round, long firstStep, float[] params, float[] updaterState, double learningRate) {
+    RoundInput(int round, long firstStep, float[] params, float[] updaterState, double learningRate, int localSteps) {
         this.round = round;
         this.firstStep = firstStep;
         this.params = params;
         this.updaterState = updaterState;
         this.learningRate = learningRate;
+        this.localSteps = localSteps;
     }
 
     /** The values of a vector; an updater without state (SGD) has an empty one, which ND4J cannot export. */

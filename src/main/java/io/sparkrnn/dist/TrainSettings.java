@@ -31,6 +31,11 @@ final class TrainSettings implements Serializable {
         return from(config, new Nd4jDeviceBinder());
     }
 
+    /** The same settings with another per-replica minibatch size (see {@link ReplicaBatch}). */
+    TrainSettings withBatchSize(int replicaBatchSize) {
+        return new TrainSettings(replicaBatchSize, seqLength, localSteps, maxGradNorm, seed, deviceBinder);
+    }
+
     static TrainSettings from(RunConfig config, DeviceBinder deviceBinder) {
         return new TrainSettings(config.get(Options.BATCH_SIZE), config.get(Options.SEQ_LENGTH),
                 config.get(Options.AVERAGING_FREQUENCY), config.get(Options.MAX_GRAD_NORM), config.get(Options.SEED),

@@ -40,6 +40,8 @@ public final class TrainingRun {
     private final ConsoleProgress progress;
     private final DeviceBinder deviceBinder;
     private final RunTask task;
+    /** train.engine = dl4j's engine, or null for ours; resolved first, so a build without it fails before any work. */
+    private final AllRoundsEngine comparison;
     private boolean requireCheckpoint;
     private Consumer<ComputationGraph> initialisation = graph -> { };
 
@@ -65,6 +67,7 @@ public final class TrainingRun {
         this.progress = progress;
         this.deviceBinder = deviceBinder;
         this.task = RunTask.of(config);
+        this.comparison = Dl4jComparison.selected(config);
     }
 
     /**
@@ -202,8 +205,9 @@ public final class TrainingRun {
     /** The round loop; returns the last checkpoint written (or resumed from). */
     private String trainRounds(Session run, RunLock lock, RoundMonitor monitor) {
         TrainSettings settings = TrainSettings.from(config, deviceBinder);
-        NonFiniteRetries master = new NonFiniteRetries(new ParameterAveragingMaster(sc, task, run.spec, settings, run.outer,
-                config.get(Options.MAX_UPDATE_NORM)), config);
+        TrainSettings replicaSettings = settings.withBatchSize(ReplicaBatch.size(config, run.replicas));
+        NonFiniteRetries master = new NonFiniteRetries(new ParameterAveragingMaster(sc, task, run.spec, replicaSettings, run.outer,
+                config.get(Options.MAX_UPDATE_NORM)), config, run.replicas);
         DistributedEvaluator evaluator = new DistributedEvaluator(sc, task, run.spec, settings);
         int rounds = config.get(Options.ROUNDS);
         RoundTrigger evaluation = new RoundTrigger(config.get(Options.EVAL_EVERY), rounds);
@@ -216,8 +220,8 @@ public final class TrainingRun {
             int round = run.state.round() + 1;
             heartbeat(lock);
             monitor.beginRound(round, rounds, run.journal.last().orElse(null));
-            RoundOutcome outcome = Dl4jEngine.selected(config)
-                    ? Dl4jEngine.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
+            RoundOutcome outcome = comparison != null
+                    ? comparison.runAllRounds(sc, run.graph, run.spec, run.corpus.train(), settings, run.replicas, run.state, rounds)
                     : master.runRound(run.state, run.corpus.train());
             Validation validation = evaluation.firesAt(outcome.round)
                     ? outcome.phases.time("evaluation", () -> evaluator.evaluate(run.corpus.validation(), run.state.params()))
@@ -291,7 +295,7 @@ public final class TrainingRun {
         progress.info(String.format(Locale.ROOT, "data: vocabulary %d, %,d training and %,d validation %s, "
                         + "%d replicas, %d steps of %d per round",
                 run.corpus.vocabulary().size(), run.corpus.trainWindows(), run.corpus.validationWindows(),
-                examples, run.replicas, config.get(Options.AVERAGING_FREQUENCY), config.get(Options.BATCH_SIZE)));
+                examples, run.replicas, config.get(Options.AVERAGING_FREQUENCY), ReplicaBatch.size(config, run.replicas)));
         if (run.corpus.unknownCharacters() > 0) {
             // Printed in quiet mode too: a pipeline's log should show that the model cannot see part of its corpus.
             progress.summary(String.format(Locale.ROOT, "unknown characters: %,d corpus characters are not in the "

@@ -9,7 +9,12 @@ public enum Connections {
     /** Each layer's output is added to its input (projected where sizes differ): the next layer reads the sum. */
     RESIDUAL,
     /** DenseNet-style: each layer reads the embedding and every earlier layer's output, concatenated. */
-    DENSE;
+    DENSE,
+    /**
+     * HighwayNet-style: y = T * H(x) + (1 - T) * x, where H is the layer, T = sigmoid(W_T x + b_T) its transform
+     * gate (x projected where sizes differ); the next layer reads y.
+     */
+    HIGHWAY;
 
     public static Connections parse(String name) {
         return valueOf(name.toUpperCase(Locale.ROOT));

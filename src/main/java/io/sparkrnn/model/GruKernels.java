@@ -138,7 +138,9 @@ final class GruKernels {
         INDArray dhNext = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
         INDArray tmp = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
         INDArray carry = f.maskT == null ? null : mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
+        INDArray rwT = StepBlocked.transposedCopy(f.rw, mgr);
 
+        StateGradientProbe.Recorder probe = StateGradientProbe.current();
         boolean haveNext = false;
         for (long t = steps - 1; t >= first; t--) {
             INDArray et = block(e, t, 0, h);
@@ -160,6 +162,9 @@ final class GruKernels {
                 et.addi(dhNext, dh);
             } else {
                 dh.assign(et);
+            }
+            if (probe != null) {
+                probe.record(t, dh);
             }
             INDArray r = block(f.gates, t, 0, h);
             INDArray z = block(f.gates, t, h, h);
@@ -200,7 +205,7 @@ final class GruKernels {
 
             if (t > first) {
                 dh.muli(z, dhNext);
-                Nd4j.gemm(block(dHu, t, 0, 3 * h), f.rw, dhNext, false, true, 1.0, 1.0);
+                Nd4j.gemm(block(dHu, t, 0, 3 * h), rwT, dhNext, false, false, 1.0, 1.0);
                 if (carry != null) {
                     dhNext.addi(carry);
                 }

@@ -24,13 +24,31 @@ public final class LayerWiring {
 
     public static String projectionName(int layer) { return "projection" + layer; }
 
+    /** Vertex whose output is the highway mix T * H(x) + (1 - T) * x after layer {@code layer}. */
+    public static String highwayName(int layer) { return "highway" + layer; }
+
+    /** The transform gate T of highway layer {@code layer}: a sigmoid layer reading the layer's input. */
+    public static String highwayGateName(int layer) { return "gate" + layer; }
+
+    /** Vertex whose output runs on from layer {@code layer}: its output, or the residual sum or highway mix. */
+    private static String carried(ModelSpec spec, int layer) {
+        switch (spec.connections()) {
+            case RESIDUAL:
+                return residualSumName(layer);
+            case HIGHWAY:
+                return highwayName(layer);
+            default:
+                return layerName(layer);
+        }
+    }
+
     /** Vertices whose outputs, concatenated, are the input of recurrent layer {@code layer} (1-based). */
     public static List<String> recurrentInputs(ModelSpec spec, int layer) {
         switch (spec.connections()) {
             case NONE:
-                return List.of(layer == 1 ? EMBEDDING : layerName(layer - 1));
             case RESIDUAL:
-                return List.of(layer == 1 ? EMBEDDING : residualSumName(layer - 1));
+            case HIGHWAY:
+                return List.of(layer == 1 ? EMBEDDING : carried(spec, layer - 1));
             case DENSE:
                 List<String> inputs = new ArrayList<>();
                 inputs.add(EMBEDDING);
@@ -49,6 +67,7 @@ public final class LayerWiring {
                 return spec.embeddingSize() + (layer - 1) * spec.layerOutputSize();
             case NONE:
             case RESIDUAL:
+            case HIGHWAY:
                 return layer == 1 ? spec.embeddingSize() : spec.layerOutputSize();
             default:
                 throw new IllegalStateException(spec.connections().name());
@@ -59,9 +78,9 @@ public final class LayerWiring {
     public static List<String> outputInputs(ModelSpec spec) {
         switch (spec.connections()) {
             case NONE:
-                return List.of(layerName(spec.layers()));
             case RESIDUAL:
-                return List.of(residualSumName(spec.layers()));
+            case HIGHWAY:
+                return List.of(carried(spec, spec.layers()));
             case DENSE:
                 List<String> inputs = new ArrayList<>();
                 for (int layer = 1; layer <= spec.layers(); layer++) {
@@ -77,8 +96,12 @@ public final class LayerWiring {
         return spec.connections() == Connections.DENSE ? spec.layers() * spec.layerOutputSize() : spec.layerOutputSize();
     }
 
-    /** In residual mode, whether layer {@code layer}'s input must be projected to the layer's output size before the sum. */
+    /**
+     * In residual and highway mode, whether layer {@code layer}'s input must be projected to the layer's output
+     * size before it is added to (or mixed with) the layer's output.
+     */
     public static boolean needsProjection(ModelSpec spec, int layer) {
-        return spec.connections() == Connections.RESIDUAL && recurrentInputSize(spec, layer) != spec.layerOutputSize();
+        boolean skips = spec.connections() == Connections.RESIDUAL || spec.connections() == Connections.HIGHWAY;
+        return skips && recurrentInputSize(spec, layer) != spec.layerOutputSize();
     }
 }

@@ -117,7 +117,11 @@ final class LstmKernels {
         INDArray dhNext = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
         INDArray dcNext = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
         INDArray tmp = mgr.createUninitialized(bp, dt, new long[]{mb, h}, 'f');
+        // s (1 - s) of the three sigmoid gates f | o | g, which are adjacent: one op each for all three.
+        INDArray sigmoidSlopes = mgr.createUninitialized(bp, dt, new long[]{mb, 3 * h}, 'f');
+        INDArray rwT = StepBlocked.transposedCopy(f.rw, mgr);
 
+        StateGradientProbe.Recorder probe = StateGradientProbe.current();
         boolean haveNext = false;
         for (long t = steps - 1; t >= first; t--) {
             INDArray et = block(e, t, 0, h);
@@ -134,6 +138,9 @@ final class LstmKernels {
                     dcNext.muliColumnVector(m);
                 }
             }
+            if (probe != null) {
+                probe.record(t, dh);
+            }
             INDArray a = block(f.gates, t, 0, h);
             INDArray fg = block(f.gates, t, h, h);
             INDArray o = block(f.gates, t, 2 * h, h);
@@ -145,9 +152,12 @@ final class LstmKernels {
             INDArray dO = block(dz, t, 2 * h, h);
             INDArray dg = block(dz, t, 3 * h, h);
 
-            // o: dL/do = dh tanh(c), through sigmoid
+            INDArray sigmoids = block(f.gates, t, h, 3 * h);
+            sigmoids.rsubi(1.0, sigmoidSlopes);
+            sigmoidSlopes.muli(sigmoids);
+
+            // o: dL/do = dh tanh(c) (through its sigmoid below)
             dh.muli(ct, dO);
-            throughSigmoid(dO, o, tmp);
             // c: dL/dc = dh o (1 - tanh(c)^2) + the next step's f dL/dc
             ct.muli(ct, tmp);
             tmp.rsubi(1.0);
@@ -156,16 +166,16 @@ final class LstmKernels {
             if (haveNext) {
                 dc.addi(dcNext);
             }
-            // f: dL/df = dc c_prev, through sigmoid (zero when the previous cell is zero)
+            // f: dL/df = dc c_prev (zero when the previous cell is zero)
             if (cPrev != null) {
                 dc.muli(cPrev, df);
-                throughSigmoid(df, fg, tmp);
             } else {
                 df.assign(0.0);
             }
-            // g: dL/dg = dc a, through sigmoid
+            // g: dL/dg = dc a
             dc.muli(a, dg);
-            throughSigmoid(dg, g, tmp);
+            // f, o and g through their sigmoids
+            block(dz, t, h, 3 * h).muli(sigmoidSlopes);
             // a: dL/da = dc g, through tanh
             a.muli(a, tmp);
             tmp.rsubi(1.0);
@@ -174,7 +184,7 @@ final class LstmKernels {
 
             if (t > first) {
                 dc.muli(fg, dcNext);
-                Nd4j.gemm(block(dz, t, 0, 4 * h), f.rw, dhNext, false, true, 1.0, 0.0);
+                Nd4j.gemm(block(dz, t, 0, 4 * h), rwT, dhNext, false, false, 1.0, 0.0);
                 haveNext = true;
             }
         }
@@ -189,12 +199,5 @@ final class LstmKernels {
         INDArray out = StepBlocked.newInputGradient(steps, mb, f.w.size(0), first, dt, mgr);
         Nd4j.gemm(dRows, f.w, StepBlocked.inputGradientRows(out, first), false, true, 1.0, 0.0);
         return StepBlocked.asNcw(out);
-    }
-
-    /** d *= s (1 - s): a gradient through a sigmoid whose output is s ({@code tmp} is scratch). */
-    private static void throughSigmoid(INDArray d, INDArray s, INDArray tmp) {
-        s.rsubi(1.0, tmp);
-        tmp.muli(s);
-        d.muli(tmp);
     }
 }

@@ -12,9 +12,11 @@ import java.util.Objects;
  * model, {@link Pooling#NONE}) or a pooled softmax over {@link #outputSize()} labels (classifier).
  */
 public final class ModelSpec implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
     /** DL4J's LSTM default: an open forget gate at the start, so gradients flow back through early training. */
     public static final double DEFAULT_FORGET_BIAS = 1.0;
+    /** sigmoid(-2) = 0.12: a highway layer starts by mostly carrying its input (Srivastava et al. use -1 to -3). */
+    public static final double DEFAULT_HIGHWAY_GATE_BIAS = -2.0;
 
     private final int vocabSize;
     private final int embeddingSize;
@@ -27,6 +29,7 @@ public final class ModelSpec implements Serializable {
     private final long seed;
     private final Directions directions;
     private final double lstmForgetBias;
+    private final double highwayGateBias;
     private final Pooling pooling;
     private final int outputSize;
 
@@ -34,12 +37,13 @@ public final class ModelSpec implements Serializable {
     public ModelSpec(int vocabSize, int embeddingSize, int hiddenSize, int layers, CellType cell,
                      Connections connections, double dropout, UpdaterSpec updater, long seed) {
         this(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed,
-                Directions.FORWARD, DEFAULT_FORGET_BIAS, Pooling.NONE, vocabSize);
+                Directions.FORWARD, DEFAULT_FORGET_BIAS, DEFAULT_HIGHWAY_GATE_BIAS, Pooling.NONE, vocabSize);
     }
 
     private ModelSpec(int vocabSize, int embeddingSize, int hiddenSize, int layers, CellType cell,
                       Connections connections, double dropout, UpdaterSpec updater, long seed,
-                      Directions directions, double lstmForgetBias, Pooling pooling, int outputSize) {
+                      Directions directions, double lstmForgetBias, double highwayGateBias, Pooling pooling,
+                      int outputSize) {
         if (vocabSize < 2) {
             throw new IllegalArgumentException("vocabulary needs at least 2 symbols, got " + vocabSize);
         }
@@ -57,6 +61,7 @@ public final class ModelSpec implements Serializable {
         this.seed = seed;
         this.directions = Objects.requireNonNull(directions);
         this.lstmForgetBias = lstmForgetBias;
+        this.highwayGateBias = highwayGateBias;
         this.pooling = Objects.requireNonNull(pooling);
         this.outputSize = outputSize;
     }
@@ -73,7 +78,7 @@ public final class ModelSpec implements Serializable {
                 UpdaterSpec.from(config),
                 config.get(Options.SEED),
                 Directions.of(config.get(Options.BIDIRECTIONAL), config.get(Options.BIDIRECTIONAL_MERGE)),
-                config.get(Options.LSTM_FORGET_BIAS), Pooling.NONE, vocabSize);
+                config.get(Options.LSTM_FORGET_BIAS), config.get(Options.HIGHWAY_GATE_BIAS), Pooling.NONE, vocabSize);
     }
 
     /** The classifier the configuration describes over {@code vocabSize} symbols and {@code labels} labels. */
@@ -84,13 +89,19 @@ public final class ModelSpec implements Serializable {
     /** The same encoder with {@code directions}. */
     public ModelSpec withDirections(Directions newDirections) {
         return new ModelSpec(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed,
-                newDirections, lstmForgetBias, pooling, outputSize);
+                newDirections, lstmForgetBias, highwayGateBias, pooling, outputSize);
     }
 
     /** The same model with the LSTM forget-gate bias initialised to {@code bias}. */
     public ModelSpec withLstmForgetBias(double bias) {
         return new ModelSpec(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed,
-                directions, bias, pooling, outputSize);
+                directions, bias, highwayGateBias, pooling, outputSize);
+    }
+
+    /** The same model with the highway transform gates' bias initialised to {@code bias}. */
+    public ModelSpec withHighwayGateBias(double bias) {
+        return new ModelSpec(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed,
+                directions, lstmForgetBias, bias, pooling, outputSize);
     }
 
     /** The same encoder under a classifier head: {@code pooled} outputs, softmax over {@code labels}. */
@@ -99,7 +110,7 @@ public final class ModelSpec implements Serializable {
             throw new IllegalArgumentException("a classifier pools the sequence: last or mean, not none");
         }
         return new ModelSpec(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed,
-                directions, lstmForgetBias, pooled, labels);
+                directions, lstmForgetBias, highwayGateBias, pooled, labels);
     }
 
     public int vocabSize() { return vocabSize; }
@@ -113,6 +124,7 @@ public final class ModelSpec implements Serializable {
     public long seed() { return seed; }
     public Directions directions() { return directions; }
     public double lstmForgetBias() { return lstmForgetBias; }
+    public double highwayGateBias() { return highwayGateBias; }
     public Pooling pooling() { return pooling; }
     public boolean isClassifier() { return pooling != Pooling.NONE; }
     /** Classes of the softmax: the vocabulary for a language model, the labels for a classifier. */
@@ -143,13 +155,14 @@ public final class ModelSpec implements Serializable {
                 && layers == s.layers && cell == s.cell && connections == s.connections
                 && Double.compare(dropout, s.dropout) == 0 && updater.equals(s.updater) && seed == s.seed
                 && directions == s.directions && Double.compare(lstmForgetBias, s.lstmForgetBias) == 0
+                && Double.compare(highwayGateBias, s.highwayGateBias) == 0
                 && pooling == s.pooling && outputSize == s.outputSize;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(vocabSize, embeddingSize, hiddenSize, layers, cell, connections, dropout, updater, seed,
-                directions, lstmForgetBias, pooling, outputSize);
+                directions, lstmForgetBias, highwayGateBias, pooling, outputSize);
     }
 
     @Override

@@ -33,6 +33,8 @@ final class RecurrentEncoder {
                     RecurrentCells.create(spec, LayerWiring.recurrentInputSize(spec, layer)), input);
             if (spec.connections() == Connections.RESIDUAL) {
                 addResidualSum(builder, spec, layer, input);
+            } else if (spec.connections() == Connections.HIGHWAY) {
+                addHighway(builder, spec, layer, input);
             }
         }
         return joined(builder, outputName, LayerWiring.outputInputs(spec));
@@ -48,15 +50,40 @@ final class RecurrentEncoder {
     }
 
     private static void addResidualSum(GraphBuilder builder, ModelSpec spec, int layer, String input) {
-        String skip = input;
-        if (LayerWiring.needsProjection(spec, layer)) {
-            // A linear map without bias: the cheapest way to bring the input to the sum's size.
-            skip = LayerWiring.projectionName(layer);
-            builder.addLayer(skip, new TimeDistributed(new DenseLayer.Builder()
-                    .nIn(LayerWiring.recurrentInputSize(spec, layer)).nOut(spec.layerOutputSize())
-                    .activation(Activation.IDENTITY).hasBias(false).build(), RNNFormat.NCW), input);
-        }
         builder.addVertex(LayerWiring.residualSumName(layer), new ElementWiseVertex(ElementWiseVertex.Op.Add),
-                LayerWiring.layerName(layer), skip);
+                LayerWiring.layerName(layer), skip(builder, spec, layer, input));
+    }
+
+    /**
+     * y = T * H(x) + (1 - T) * x, built as x + T * (H(x) - x) from DL4J's element-wise vertices (so DL4J's own
+     * backprop and masks apply), with the transform gate T = sigmoid(W_T x + b_T) a per-step dense layer
+     * reading the layer's input x; x is projected where its size differs from the layer's output.
+     */
+    private static void addHighway(GraphBuilder builder, ModelSpec spec, int layer, String input) {
+        String carry = skip(builder, spec, layer, input);
+        String gate = LayerWiring.highwayGateName(layer);
+        builder.addLayer(gate, new TimeDistributed(new DenseLayer.Builder()
+                .nIn(LayerWiring.recurrentInputSize(spec, layer)).nOut(spec.layerOutputSize())
+                .activation(Activation.SIGMOID).biasInit(spec.highwayGateBias()).build(), RNNFormat.NCW), input);
+        String change = LayerWiring.highwayName(layer) + "_change";
+        String gated = LayerWiring.highwayName(layer) + "_gated";
+        builder.addVertex(change, new ElementWiseVertex(ElementWiseVertex.Op.Subtract),
+                LayerWiring.layerName(layer), carry);
+        builder.addVertex(gated, new ElementWiseVertex(ElementWiseVertex.Op.Product), gate, change);
+        builder.addVertex(LayerWiring.highwayName(layer), new ElementWiseVertex(ElementWiseVertex.Op.Add),
+                carry, gated);
+    }
+
+    /** The layer's input as the skip path adds it: itself, or projected to the layer's output size. */
+    private static String skip(GraphBuilder builder, ModelSpec spec, int layer, String input) {
+        if (!LayerWiring.needsProjection(spec, layer)) {
+            return input;
+        }
+        // A linear map without bias: the cheapest way to bring the input to the layer's output size.
+        String projection = LayerWiring.projectionName(layer);
+        builder.addLayer(projection, new TimeDistributed(new DenseLayer.Builder()
+                .nIn(LayerWiring.recurrentInputSize(spec, layer)).nOut(spec.layerOutputSize())
+                .activation(Activation.IDENTITY).hasBias(false).build(), RNNFormat.NCW), input);
+        return projection;
     }
 }

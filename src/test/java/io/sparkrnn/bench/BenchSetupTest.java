@@ -40,19 +40,43 @@ class BenchSetupTest {
 
     @Test
     void unknownSectionCaseOrThreadSettingIsAConfigurationError() {
+        String messages = errorsOfConfigurationErrors(new String[]{"bench", "--sections", "gemm,nope"},
+                new String[]{"bench", "--cases", "z"}, new String[]{"bench", "--threads", "1,many"});
+        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica, peer, distributed, convergence or scoring"), messages);
+        assertTrue(messages.contains("no workload named z; use a, b, c or d"), messages);
+        assertTrue(messages.contains("unknown thread setting 'many'; use 1, omp or blas"), messages);
+    }
+
+    /** The normal build has no PyTorch peer: asking for it says how to get it, as a configuration error. */
+    @Test
+    void peerSectionWithoutThePeersBuildSaysHowToEnableIt() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(PeerProbe.available(), "built with -Ppeers");
+        String message = errorsOfConfigurationErrors(new String[]{"bench", "--sections", "peer"});
+        assertTrue(message.contains("build with 'mvn -Ppeers -DskipTests package'"), message);
+        assertTrue(message.contains("SPARKRNN_MAVEN_PROFILES=peers deploy/sparkrnn bench --sections peer"), message);
+        assertFalse(message.contains("\tat io.sparkrnn"), "no stack trace: " + message);
+    }
+
+    /** Runs each command line, asserts that each exits with the configuration-error code, returns their stderr. */
+    private static String errorsOfConfigurationErrors(String[]... commandLines) {
         PrintStream saved = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(ExitCodes.CONFIG, Main.run("bench", "--sections", "gemm,nope"));
-            assertEquals(ExitCodes.CONFIG, Main.run("bench", "--cases", "z"));
-            assertEquals(ExitCodes.CONFIG, Main.run("bench", "--threads", "1,many"));
+            for (String[] commandLine : commandLines) {
+                assertEquals(ExitCodes.CONFIG, Main.run(commandLine), String.join(" ", commandLine));
+            }
         } finally {
             System.setErr(saved);
         }
-        String messages = err.toString(StandardCharsets.UTF_8);
-        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica, distributed or scoring"), messages);
-        assertTrue(messages.contains("no workload named z; use a, b, c or d"), messages);
-        assertTrue(messages.contains("unknown thread setting 'many'; use 1, omp or blas"), messages);
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void peerRunsOnThePlainLstmAndGruWorkloads() {
+        assertTrue(ReplicaCase.byName("a").hasPeer());
+        assertTrue(ReplicaCase.byName("b").hasPeer());
+        assertTrue(ReplicaCase.byName("c").hasPeer());
+        assertFalse(ReplicaCase.byName("d").hasPeer(), "dense connections are not a plain stack");
     }
 }

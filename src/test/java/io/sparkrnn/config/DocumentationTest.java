@@ -46,4 +46,14 @@ class DocumentationTest {
         String ci = Files.readString(ROOT.resolve(".ci/run"));
         assertTrue(ci.contains("\n" + command.group(1).trim() + "\n"), ".ci/run must run exactly: " + command.group(1));
     }
+
+    @Test
+    void readmeNamesEveryBuildCiRuns() throws IOException {
+        String readme = readme();
+        for (String line : Files.readAllLines(ROOT.resolve(".ci/run"))) {
+            if (line.startsWith("mvn ")) {
+                assertTrue(readme.contains(line), "README does not say that CI runs " + line);
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,6 +73,48 @@ class LayerWiringTest {
     }
 
     @Test
+    void highwayMixesEachLayersOutputWithItsProjectedInputThroughAGateReadingTheInput() {
+        ComputationGraph graph = GraphFactory.build(spec(Connections.HIGHWAY));
+        Map<String, List<String>> inputs = graph.getConfiguration().getVertexInputs();
+        assertEquals(List.of("embedding"), inputs.get("gate1"));
+        assertEquals(E, nIn(graph, "gate1"));
+        assertEquals(List.of("projection1", "highway1_gated"), inputs.get("highway1"));
+        assertEquals(List.of("gate1", "highway1_change"), inputs.get("highway1_gated"));
+        assertEquals(List.of("rnn1", "projection1"), inputs.get("highway1_change"));
+        for (int layer = 2; layer <= L; layer++) {
+            assertEquals(List.of("highway" + (layer - 1)), inputs.get("rnn" + layer));
+            assertEquals(List.of("highway" + (layer - 1)), inputs.get("gate" + layer));
+            assertEquals(List.of("highway" + (layer - 1), "highway" + layer + "_gated"), inputs.get("highway" + layer));
+        }
+        assertFalse(graph.getConfiguration().getVertices().containsKey("projection2"));
+        assertEquals(List.of("highway" + L), inputs.get("softmax"));
+        assertForwardShape(graph);
+    }
+
+    @Test
+    void highwayGateBiasIsInitialisedAsConfiguredAndDecidesWhatPasses() {
+        ModelSpec highway = spec(Connections.HIGHWAY);
+        INDArray bias = GraphFactory.build(highway).getLayer("gate2").getParam("b");
+        assertEquals(H, bias.length());
+        assertEquals(-2.0, bias.minNumber().doubleValue());
+        assertEquals(-2.0, bias.maxNumber().doubleValue());
+        // A gate shut by its bias carries the (projected) input; one wide open passes the layer's output.
+        INDArray tokens = Nd4j.createFromArray(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}).reshape(2, 1, 5);
+        ComputationGraph shut = GraphFactory.build(highway.withHighwayGateBias(-60));
+        Map<String, INDArray> a = shut.feedForward(tokens, false);
+        assertArrayEquals(values(a.get("projection1")), values(a.get("highway1")), 1e-6f);
+        assertArrayEquals(values(a.get("highway1")), values(a.get("highway2")), 1e-6f);
+        ComputationGraph open = GraphFactory.build(highway.withHighwayGateBias(60));
+        Map<String, INDArray> b = open.feedForward(tokens, false);
+        assertArrayEquals(values(b.get("rnn3")), values(b.get("highway3")), 1e-6f);
+    }
+
+    /** The array's values in row-major order of its shape (a permuted view's buffer is in another order). */
+    private static float[] values(INDArray array) {
+        return array.dup('c').data().asFloat();
+    }
+
+    @Test
     void concatenatedBidirectionalLayersDoubleEveryLayerOutput() {
         ModelSpec dense = spec(Connections.DENSE).withDirections(Directions.CONCAT);
         ComputationGraph graph = GraphFactory.build(dense);
@@ -85,6 +128,11 @@ class LayerWiringTest {
         assertEquals(2 * H, nIn(residual, "rnn2"));
         assertEquals(2 * H, ((FeedForwardLayer) residual.getLayer("projection1").conf().getLayer()).getNOut());
         assertForwardShape(residual);
+
+        ComputationGraph highway = GraphFactory.build(spec(Connections.HIGHWAY).withDirections(Directions.CONCAT));
+        assertEquals(2 * H, nIn(highway, "rnn2"));
+        assertEquals(2 * H, ((FeedForwardLayer) highway.getLayer("gate2").conf().getLayer()).getNOut());
+        assertForwardShape(highway);
     }
 
     @Test

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Finite-difference gradient checks (double precision, DL4J's GradientCheckUtil, settings as in
  * GruGradientCheckTest) of whole models built by {@link GraphFactory}: every cell under every connection mode,
- * bidirectional in both merge modes, and the classifier head with both poolings on masked, variable-length lines.
+ * bidirectional in both merge modes (highway in every cell and merge mode), and the classifier head with both
+ * poolings on masked, variable-length lines.
  * Two layers with embedding size != hidden size, so residual stacks include a projection.
  */
 @ExtendWith(RestoresDefaultDataTypes.class)
@@ -64,12 +65,25 @@ class ModelGradientCheckTest {
         return cases.stream();
     }
 
+    /** Highway stacks, the newest mode, in every cell and merge mode (the rotation above meets it only twice). */
+    static Stream<Arguments> highwayBidirectionalCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (CellType cell : CellType.values()) {
+            for (Directions merge : List.of(Directions.CONCAT, Directions.ADD)) {
+                cases.add(Arguments.of(cell, merge, Connections.HIGHWAY));
+            }
+        }
+        return cases.stream();
+    }
+
     static Stream<Arguments> classifierCases() {
         List<Arguments> cases = new ArrayList<>();
         for (CellType cell : CellType.values()) {
-            cases.add(Arguments.of(cell, Pooling.LAST, Directions.FORWARD));
-            cases.add(Arguments.of(cell, Pooling.MEAN, Directions.CONCAT));
-            cases.add(Arguments.of(cell, Pooling.LAST, Directions.ADD)); // both ends of the line: a reversal vertex
+            cases.add(Arguments.of(cell, Pooling.LAST, Directions.FORWARD, Connections.DENSE));
+            cases.add(Arguments.of(cell, Pooling.MEAN, Directions.CONCAT, Connections.DENSE));
+            // both ends of the line: a reversal vertex
+            cases.add(Arguments.of(cell, Pooling.LAST, Directions.ADD, Connections.DENSE));
+            cases.add(Arguments.of(cell, Pooling.MEAN, Directions.CONCAT, Connections.HIGHWAY));
         }
         return cases.stream();
     }
@@ -83,16 +97,16 @@ class ModelGradientCheckTest {
 
     /** The per-step head of a bidirectional stack (the model config rejects it for task = lm, the graph is sound). */
     @ParameterizedTest(name = "{0} {1} {2}")
-    @MethodSource("bidirectionalCases")
+    @MethodSource({"bidirectionalCases", "highwayBidirectionalCases"})
     void bidirectionalStack(CellType cell, Directions merge, Connections connections) {
         ComputationGraph graph = build(spec(cell, connections).withDirections(merge));
         assertTrue(checkGradients(graph, tokens(25), randomOneHot(DataType.DOUBLE, 26, BATCH, VOCAB, STEPS), null, null));
     }
 
-    @ParameterizedTest(name = "{0} {1} {2}")
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("classifierCases")
-    void classifierOnMaskedLines(CellType cell, Pooling pooling, Directions directions) {
-        ComputationGraph graph = build(spec(cell, Connections.DENSE).withDirections(directions)
+    void classifierOnMaskedLines(CellType cell, Pooling pooling, Directions directions, Connections connections) {
+        ComputationGraph graph = build(spec(cell, connections).withDirections(directions)
                 .classifier(pooling, LABELS));
         INDArray labels = Nd4j.zeros(DataType.DOUBLE, BATCH, LABELS);
         for (int i = 0; i < BATCH; i++) {
@@ -107,7 +121,8 @@ class ModelGradientCheckTest {
     void classifierIgnoresPaddingWithEitherPoolingAndDirection(CellType cell) {
         for (Pooling pooling : List.of(Pooling.LAST, Pooling.MEAN)) {
             for (Directions directions : Directions.values()) {
-                ComputationGraph graph = build(spec(cell, Connections.RESIDUAL).withDirections(directions)
+                Connections connections = directions == Directions.ADD ? Connections.HIGHWAY : Connections.RESIDUAL;
+                ComputationGraph graph = build(spec(cell, connections).withDirections(directions)
                         .classifier(pooling, LABELS));
                 INDArray m = mask(DataType.DOUBLE, LINE_MASK);
                 INDArray x = tokens(28);

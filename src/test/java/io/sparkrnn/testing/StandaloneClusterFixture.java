@@ -199,7 +199,7 @@ public final class StandaloneClusterFixture implements AutoCloseable {
 
   private StandaloneClusterFixture(Builder options) throws IOException {
     this.options = options;
-    Path target = repoRoot().resolve("target");
+    Path target = buildDir();
     this.workDir = (options.workDir != null ? options.workDir
         : target.resolve("standalone-cluster").resolve(
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"))))
@@ -272,8 +272,17 @@ public final class StandaloneClusterFixture implements AutoCloseable {
   private void assembleSparkHome() throws IOException, InterruptedException {
     Path script = repoRoot().resolve("deploy/local/spark-home.sh");
     Path log = workDir.resolve("spark-home.log");
-    Process p = new ProcessBuilder("bash", script.toString(), sparkHome.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), sparkHome.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    // The Spark line of this build (the pom's spark4 profile changes it), passed through Surefire.
+    for (String property : List.of("spark.version", "scala.version", "scala.binary.version", "hadoop.version",
+        "jackson.version", "slf4j.version")) {
+      String value = System.getProperty(property);
+      if (value != null) {
+        builder.environment().put(property.replace('.', '_').toUpperCase(java.util.Locale.ROOT), value);
+      }
+    }
+    Process p = builder.start();
     processes.add(p);
     if (!p.waitFor(15, TimeUnit.MINUTES)) {
       terminate(List.of(p.toHandle()), GRACE);
@@ -322,7 +331,7 @@ public final class StandaloneClusterFixture implements AutoCloseable {
 
   private void sparkEnvironment(Map<String, String> env) {
     env.put("SPARK_HOME", sparkHome.toString());
-    env.put("SPARK_SCALA_VERSION", "2.12");
+    env.put("SPARK_SCALA_VERSION", scalaBinaryVersion());
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     env.put("OMP_NUM_THREADS", "1");
     env.remove("SPARK_CONF_DIR");
@@ -645,6 +654,17 @@ public final class StandaloneClusterFixture implements AutoCloseable {
   /** The repository root: Surefire's project.basedir, else the working directory. */
   public static Path repoRoot() {
     return Paths.get(System.getProperty("project.basedir", System.getProperty("user.dir"))).toAbsolutePath();
+  }
+
+  /** The build's output folder: Surefire's project.build.directory (target/, or target/spark4 with -Pspark4). */
+  public static Path buildDir() {
+    String dir = System.getProperty("project.build.directory");
+    return dir != null ? Paths.get(dir).toAbsolutePath() : repoRoot().resolve("target");
+  }
+
+  /** The Scala line of the Spark this build runs on (2.12 for Spark 3.5, 2.13 for Spark 4). */
+  public static String scalaBinaryVersion() {
+    return System.getProperty("scala.binary.version", "2.12");
   }
 
   /** The Java 17 flags of deploy/java17-opens.txt (one per line, '#' comments). */

@@ -35,7 +35,7 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
 
   /** The runtime dependencies target/lib gets, in ~/.m2 (written in process-classes by the pom). */
   private lazy val dependencyJars: Seq[File] = {
-    val list = repo.resolve("target/app-classpath.txt")
+    val list = StandaloneClusterFixture.buildDir().resolve("app-classpath.txt")
     assert(Files.isRegularFile(list), s"$list is missing: run the suite through Maven (mvn test), which writes it")
     new String(Files.readAllBytes(list), StandardCharsets.UTF_8).trim.split(":").toSeq.map(new File(_))
   }
@@ -173,7 +173,7 @@ class SparkSubmitTrainingSuite extends AnyFunSuite with BeforeAndAfterAll with M
     val local = TestCorpora.mobyDickPrefix(cluster.workDir(), 40000)
     cluster.fileSystem().copyFromLocalFile(new HPath(local.toUri), new HPath(corpus))
     val appJar = cluster.workDir().resolve("spark-rnn.jar")
-    TestJars.jar(repo.resolve("target/classes"), appJar, _ => true, "io.sparkrnn.cli.Main")
+    TestJars.jar(StandaloneClusterFixture.buildDir().resolve("classes"), appJar, _ => true, "io.sparkrnn.cli.Main")
     val lib = Files.createDirectories(cluster.workDir().resolve("lib"))
     dependencyJars.foreach(jar => Files.createSymbolicLink(lib.resolve(jar.getName), jar.toPath))
     (corpus, appJar, lib)

@@ -43,7 +43,7 @@ class StandaloneClusterSuite extends AnyFunSuite with BeforeAndAfterAll with Mat
   override def beforeAll(): Unit = {
     super.beforeAll()
     cluster = StandaloneClusterFixture.builder().workers(2).hdfs(true).start()
-    val testClasses = StandaloneClusterFixture.repoRoot().resolve("target/test-classes")
+    val testClasses = StandaloneClusterFixture.buildDir().resolve("test-classes")
     appJar = TestJars.jarOfClasses(testClasses, cluster.workDir().resolve("hdfs-word-count-app.jar"),
       "io/sparkrnn/testing/HdfsWordCountApp", "io/sparkrnn/testing/SleepingApp").toFile
     println(s"StandaloneClusterSuite: cluster up, timings ${fmt(cluster.timings().asScala)}, " +

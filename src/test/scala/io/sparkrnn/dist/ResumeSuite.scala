@@ -26,8 +26,12 @@ class ResumeSuite extends AnyFunSuite with LocalSpark {
   private val console = new ByteArrayOutputStream()
   private val progress = new ConsoleProgress(new PrintStream(console, true, "UTF-8"), false)
 
-  /** Nesterov outer steps and dropout, so that the outer state and the dropout streams must resume too. */
+  /**
+   * Nesterov outer steps and dropout, so that the outer state and the dropout streams must resume too; highway
+   * connections, the mode with the most parameter kinds (gates, projection), so that every one is restored.
+   */
   private val settings: Seq[(String, Any)] = Seq("model.layers" -> 2, "model.hiddenSize" -> 24,
+    "model.connections" -> "highway",
     "model.embeddingSize" -> 8, "model.seqLength" -> 16, "model.dropout" -> 0.1, "train.batchSize" -> 8,
     "train.averagingFrequency" -> 2, "master.replicas" -> 2, "master.outer" -> "nesterov",
     "eval.everyRounds" -> 2, "eval.maxWindows" -> 32, "checkpoint.everyRounds" -> 100, "checkpoint.keep" -> 2,

@@ -231,9 +231,9 @@ class ScoringSuite extends AnyFunSuite with BeforeAndAfterAll {
   /** One line alone (a SQL function's row) against the same line in a batch: float rounding differs, little. */
   private def close(a: Double, b: Double): Boolean = math.abs(a - b) <= 1e-5 * math.max(1.0, math.abs(b))
 
-  test("Zeppelin note 4 scores the corpus, charts its per-document bits per character and queries sparkrnn_bpc") {
+  test("Zeppelin note 6 scores the corpus, charts its per-document bits per character and queries sparkrnn_bpc") {
     val note = ZeppelinNote.all(Paths.get(System.getProperty("project.basedir", "."), "notebooks-zeppelin"))
-      .find(_.name == "4-score-a-corpus").get
+      .find(_.name == "6-score-a-corpus").get
     // This suite's model and corpus instead of the note's HDFS paths; every other paragraph as it is.
     val paragraphs = note.scalaParagraphs.map { p =>
       if (p.title != "Settings") p

@@ -31,6 +31,17 @@ final class MiniHdfs {
     try new String(in.readAllBytes(), "UTF-8") finally in.close()
   }
 
+  /** Stops the NameNode only (the DataNode and the data stay): clients now get "connection refused". */
+  def stopNameNode(): Unit = cluster.shutdownNameNode(0)
+
+  /** Starts the NameNode again on the same port, with the same data, and waits until it accepts writes. */
+  def restartNameNode(): Unit = {
+    cluster.restartNameNode(0, true)
+    cluster.waitActive()
+    val deadline = System.nanoTime() + 60L * 1000 * 1000 * 1000
+    while (cluster.getNameNode(0).isInSafeMode && System.nanoTime() < deadline) Thread.sleep(100)
+  }
+
   def stop(): Unit = {
     cluster.shutdown()
     FileUtils.deleteQuietly(base)

@@ -20,19 +20,17 @@ import java.util.List;
  * {@code train.engine = dl4j}: the same model and the same minibatches, trained by DL4J's own
  * ParameterAveragingTrainingMaster with its default data handling (export, repartition), for comparison.
  * DL4J has no global-norm clipping, so none is applied; the rest of the run (evaluation, checkpoint) is ours.
+ * Built only with the Maven profile dl4j-spark (this source folder); {@link Dl4jComparison} loads it.
  */
-final class Dl4jEngine {
-    private Dl4jEngine() { }
-
-    static boolean selected(io.sparkrnn.config.RunConfig config) {
-        return "dl4j".equals(config.get(io.sparkrnn.config.Options.ENGINE));
-    }
+final class Dl4jEngine implements AllRoundsEngine {
+    Dl4jEngine() { }
 
     /**
      * Trains the remaining rounds in one DL4J fit and reports them as one outcome (DL4J gives no per-round
      * results); the master state then holds DL4J's parameters and averaged updater state.
      */
-    static RoundOutcome runAllRounds(JavaSparkContext sc, ComputationGraph graph, ModelSpec spec,
+    @Override
+    public RoundOutcome runAllRounds(JavaSparkContext sc, ComputationGraph graph, ModelSpec spec,
                                      JavaRDD<WindowShard> shards, TrainSettings settings, int replicas,
                                      MasterState state, int rounds) {
         PhaseTimes phases = new PhaseTimes();
