@@ -9,7 +9,7 @@ import java.util.Set;
 /** What to run and how long: sections, quick or full, where child logs go. */
 public final class BenchSettings {
     /** The harness's sections, in the order they run; convergence only when named (it takes an hour or more). */
-    public enum Section { GEMM, REPLICA, PEER, DISTRIBUTED, CONVERGENCE }
+    public enum Section { GEMM, REPLICA, PEER, DISTRIBUTED, CONVERGENCE, SCORING }
 
     final boolean quick;
     final Set<Section> sections;
@@ -29,7 +29,8 @@ public final class BenchSettings {
     public BenchSettings(boolean quick, Set<Section> sections, List<String> cases, List<String> threads, File logDir,
                          ConvergenceSettings convergence) {
         this.quick = quick;
-        this.sections = sections.isEmpty() ? EnumSet.of(Section.GEMM, Section.REPLICA, Section.PEER, Section.DISTRIBUTED)
+        this.sections = sections.isEmpty() ? EnumSet.of(Section.GEMM, Section.REPLICA, Section.PEER, Section.DISTRIBUTED,
+                Section.SCORING)
                 : EnumSet.copyOf(sections);
         this.convergence = convergence;
         this.cases = cases;
@@ -51,8 +52,8 @@ public final class BenchSettings {
         try {
             return Section.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, peer, distributed or "
-                    + "convergence");
+            throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, peer, distributed, "
+                    + "convergence or scoring");
         }
     }
 
@@ -67,6 +68,11 @@ public final class BenchSettings {
     int peerRepeats() { return quick ? 1 : 2; }
     /** Where DJL extracts libtorch from its jar (ENGINE_CACHE_DIR): next to the child logs. */
     File peerEngineCache() { return new File(logDir, "djl-cache"); }
+
+    /** Lines of {@link ScoringProbe#LINE_LENGTH} characters scored per timed window. */
+    int scoringLines() { return quick ? 64 : 256; }
+    /** Scoring batch sizes: the training batch of the workloads, the scorer's default, and larger. */
+    String scoringBatches() { return "64,128,256"; }
 
     DistributedProbe.Settings distributed() {
         return quick ? new DistributedProbe.Settings(2, 128, 32, 2, 3, 8)

@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark this machine: ND4J GEMM, single-replica training (ours vs stock DL4J, and vs "
-                + "PyTorch on the CPU with the peers build) and distributed training (our master vs DL4J's), with "
+                + "PyTorch on the CPU with the peers build), distributed training (our master vs DL4J's) and "
+                + "forward-only scoring against training, with "
                 + "thread settings, load and memory.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Fewer, shorter measurements and a smaller distributed model (minutes).")
@@ -26,9 +27,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
             description = "Sections to run: gemm, replica, peer (ours vs PyTorch on the CPU; needs the peers build, "
-                    + "mvn -Ppeers), distributed, convergence (default: all but convergence; peer is skipped with a note "
-                    + "without the peers build; convergence trains to a target quality with 1, 2, 4 replicas and takes an "
-                    + "hour or more).")
+                    + "mvn -Ppeers), distributed, convergence, scoring (forward-only scoring against training) (default: all "
+                    + "but convergence; peer is skipped with a note without the peers build; convergence trains to a "
+                    + "target quality with 1, 2, 4 replicas and takes an hour or more).")
     List<String> sections = new ArrayList<>();
 
     @Option(names = "--cases", split = ",", paramLabel = "NAME",

@@ -42,7 +42,7 @@ class BenchSetupTest {
     void unknownSectionCaseOrThreadSettingIsAConfigurationError() {
         String messages = errorsOfConfigurationErrors(new String[]{"bench", "--sections", "gemm,nope"},
                 new String[]{"bench", "--cases", "z"}, new String[]{"bench", "--threads", "1,many"});
-        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica, peer, distributed or convergence"), messages);
+        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica, peer, distributed, convergence or scoring"), messages);
         assertTrue(messages.contains("no workload named z; use a, b, c or d"), messages);
         assertTrue(messages.contains("unknown thread setting 'many'; use 1, omp or blas"), messages);
     }
