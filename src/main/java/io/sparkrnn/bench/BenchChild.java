@@ -55,6 +55,12 @@ public final class BenchChild {
             case "peer":
                 return List.of(PeerProbe.load().run(ReplicaCase.byName(s.get("case")), Integer.parseInt(s.get("warmup")),
                         Integer.parseInt(s.get("rounds")), Integer.parseInt(s.get("steps"))));
+            case "scoring":
+                return List.of(new ScoringProbe(ReplicaCase.byName(s.get("case")),
+                        java.util.Arrays.stream(s.get("batches").split(",")).mapToInt(Integer::parseInt).toArray(),
+                        Integer.parseInt(s.get("lines")), Integer.parseInt(s.get("warmup")),
+                        Integer.parseInt(s.get("rounds")), Integer.parseInt(s.get("steps")),
+                        org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads()).run());
             case "distributed":
                 return new DistributedProbe(DistributedProbe.Settings.parse(s)).run();
             case "convergence":

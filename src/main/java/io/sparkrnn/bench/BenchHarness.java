@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark harness ({@code sparkrnn bench}): machine facts, then GEMM, single-replica, peer and distributed
- * sections and (when named) convergence, scale and aggregation-options sections, each figure with the load average at
- * the time. Every thread setting runs in its own child JVM, because ND4J and OpenBLAS read their thread variables
- * once, when they load.
+ * The benchmark harness ({@code sparkrnn bench}): machine facts, then GEMM, single-replica, peer, distributed,
+ * convergence and scoring sections and (when named) scale and aggregation-options sections, each figure with the load
+ * average at the time. Every thread setting runs in its own child JVM, because ND4J and OpenBLAS read their thread
+ * variables once, when they load.
  */
 public final class BenchHarness {
     private final BenchSettings settings;
@@ -43,6 +43,9 @@ public final class BenchHarness {
         }
         if (settings.sections.contains(BenchSettings.Section.CONVERGENCE)) {
             new ConvergenceSection(settings.convergence, report, children).run();
+        }
+        if (settings.sections.contains(BenchSettings.Section.SCORING)) {
+            scoring();
         }
         ScaleBench scale = new ScaleBench(settings, report, children);
         if (settings.sections.contains(BenchSettings.Section.SCALE)) {
@@ -240,6 +243,40 @@ public final class BenchHarness {
         report.line("overhead with a checkpoint every %d rounds (checkpoint.everyRounds default): %.1f%%",
                 CHECKPOINT_EVERY_DEFAULT, 100 * (overhead + checkpoint / CHECKPOINT_EVERY_DEFAULT)
                         / (round + checkpoint / CHECKPOINT_EVERY_DEFAULT));
+    }
+
+    private void scoring() throws Exception {
+        report.heading("8. Scoring: forward-only tokens/s per core (LanguageModelScorer, the executors' scoring path: "
+                + "no backprop, no gradient or updater buffers, inference workspaces) against training tokens/s per "
+                + "core (ReplicaTrainer step with Adam), same model, same JVM, alternating windows");
+        report.line("Scored lines: %d characters (%d windows of %d, state carried); tokens = predicted characters. "
+                + "Training: batch and sequence of the case.", ScoringProbe.LINE_LENGTH,
+                (ScoringProbe.LINE_LENGTH - 1) / ReplicaCase.SEQ_LENGTH, ReplicaCase.SEQ_LENGTH);
+        report.line("| case | threads | training tok/s per core | scoring batch | scoring tok/s per core "
+                + "| scoring / training | load |");
+        report.line("|---|---|---|---|---|---|---|");
+        for (ReplicaCase c : ReplicaCase.standard()) {
+            if (!settings.cases.isEmpty() && !settings.cases.contains(c.name)) {
+                continue;
+            }
+            for (ThreadVariant variant : threadVariants()) {
+                List<String> args = new ArrayList<>(List.of("scoring", "case=" + c.name,
+                        "batches=" + settings.scoringBatches(), "lines=" + settings.scoringLines(),
+                        "warmup=" + settings.warmupSteps(), "rounds=" + settings.rounds(),
+                        "steps=" + settings.stepsPerRound()));
+                args.addAll(variant.args);
+                Map<String, Object> r = children.run("scoring-" + c.name + "-" + variant.id, variant.env, args,
+                        settings.childTimeoutMinutes()).get(0);
+                double training = number(r, "trainingTokensPerSecondPerCore");
+                @SuppressWarnings("unchecked")
+                Map<String, Number> byBatch = (Map<String, Number>) r.get("scoringTokensPerSecondPerCore");
+                for (Map.Entry<String, Number> e : byBatch.entrySet()) {
+                    double scoring = e.getValue().doubleValue();
+                    report.line("| %s | %s | %,.0f | %s | %,.0f | %.2fx | %s |", c.name, variant.label, training,
+                            e.getKey(), scoring, scoring / training, r.get("load"));
+                }
+            }
+        }
     }
 
     private static double phase(Map<String, Number> phases, String name) {

@@ -13,7 +13,7 @@ public final class BenchSettings {
      * The harness's sections, in the order they run; CONVERGENCE (an hour or more), SCALE and OPTIONS (long, and many
      * GB of disk) only when named.
      */
-    public enum Section { GEMM, REPLICA, PEER, DISTRIBUTED, CONVERGENCE, SCALE, OPTIONS }
+    public enum Section { GEMM, REPLICA, PEER, DISTRIBUTED, CONVERGENCE, SCORING, SCALE, OPTIONS }
 
     final boolean quick;
     final Set<Section> sections;
@@ -45,7 +45,8 @@ public final class BenchSettings {
                          ConvergenceSettings convergence, List<String> masters, List<Integer> replicas,
                          boolean reuseLogs) {
         this.quick = quick;
-        this.sections = sections.isEmpty() ? EnumSet.of(Section.GEMM, Section.REPLICA, Section.PEER, Section.DISTRIBUTED)
+        this.sections = sections.isEmpty() ? EnumSet.of(Section.GEMM, Section.REPLICA, Section.PEER, Section.DISTRIBUTED,
+                Section.SCORING)
                 : EnumSet.copyOf(sections);
         this.convergence = convergence;
         this.cases = cases;
@@ -76,7 +77,7 @@ public final class BenchSettings {
             return Section.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown section '" + name + "'; use gemm, replica, peer, distributed, "
-                    + "convergence, scale or options");
+                    + "convergence, scoring, scale or options");
         }
     }
 
@@ -91,6 +92,11 @@ public final class BenchSettings {
     int peerRepeats() { return quick ? 1 : 2; }
     /** Where DJL extracts libtorch from its jar (ENGINE_CACHE_DIR): next to the child logs. */
     File peerEngineCache() { return new File(logDir, "djl-cache"); }
+
+    /** Lines of {@link ScoringProbe#LINE_LENGTH} characters scored per timed window. */
+    int scoringLines() { return quick ? 64 : 256; }
+    /** Scoring batch sizes: the training batch of the workloads, the scorer's default, and larger. */
+    String scoringBatches() { return "64,128,256"; }
 
     /** Replica counts of the scale section. */
     List<Integer> scaleReplicas() { return selected(quick ? List.of(2, 8) : List.of(2, 4, 8, 16, 32)); }

@@ -42,7 +42,7 @@ final class ReplicaProbe {
     Map<String, Object> run() {
         // The GEMM figure of this JVM, its thread settings and this moment: what "fraction of GEMM" divides by.
         double gemm = Stats.median(GemmProbe.measure(1024, 3, 0.5));
-        MiniBatch[] batches = batches(4);
+        MiniBatch[] batches = randomBatches(workload, 4);
         ReplicaTrainer ours = new ReplicaTrainer(GraphFactory.build(workload.spec), workload.spec, 1.0,
                 ReplicaCase.SEQ_LENGTH);
         Runnable oursStep = stepper(batches, ours::step);
@@ -126,7 +126,7 @@ final class ReplicaProbe {
     }
 
     /** Random text-like batches: the tokens do not change the cost, the shapes do. */
-    private MiniBatch[] batches(int count) {
+    static MiniBatch[] randomBatches(ReplicaCase workload, int count) {
         Random random = new Random(7);
         int tokens = workload.batchSize * ReplicaCase.SEQ_LENGTH;
         MiniBatch[] batches = new MiniBatch[count];

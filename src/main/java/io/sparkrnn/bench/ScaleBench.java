@@ -34,7 +34,7 @@ final class ScaleBench {
     void scale() throws Exception {
         List<String> masters = new ArrayList<>(List.of("local[2]"));
         masters.addAll(settings.masters);
-        report.heading("8. Scale: 3 x lstm 1024 (21.4 M parameters), batch 1, 8 characters, 1 local step, 4 rounds "
+        report.heading("9. Scale: 3 x lstm 1024 (21.4 M parameters), batch 1, 8 characters, 1 local step, 4 rounds "
                 + "(means of rounds 2-3); one driver JVM per run, OMP_NUM_THREADS=1");
         report.line("| master | options | replicas | broadcast s | replica compute s | aggregation s | cleanup s "
                 + "| master update s | round s | driver in (task results) MB | driver process read / written MB "
@@ -125,7 +125,7 @@ final class ScaleBench {
 
     void options() throws Exception {
         Map<String, String> s = settings.optionsRun();
-        report.heading(String.format(Locale.ROOT, "9. Aggregation options at an equal token budget: %s x lstm %s, batch %s, "
+        report.heading(String.format(Locale.ROOT, "10. Aggregation options at an equal token budget: %s x lstm %s, batch %s, "
                         + "%s replicas on local[2], averaging every %s steps, %s rounds, bundled corpus; validation bits "
                         + "per character on 1,024 held-out windows", s.get("layers"), s.get("hidden"), s.get("batch"),
                 s.get("replicas"), s.get("averagingFrequency"), s.get("rounds")));

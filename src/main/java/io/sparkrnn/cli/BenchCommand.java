@@ -18,18 +18,19 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark this machine: ND4J GEMM, single-replica training (ours vs stock DL4J, and vs "
-                + "PyTorch on the CPU with the peers build), distributed training (our master vs DL4J's) and, when "
-                + "named, time to quality, the master at scale and the quality of its aggregation options, with thread "
-                + "settings, load and memory.")
+                + "PyTorch on the CPU with the peers build), distributed training (our master vs DL4J's), "
+                + "forward-only scoring against training and, when named, time to quality, the master at scale and the "
+                + "quality of its aggregation options, with thread settings, load and memory.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Fewer, shorter measurements and a smaller distributed model (minutes).")
     boolean quick;
 
     @Option(names = "--sections", split = ",", paramLabel = "NAME",
             description = "Sections to run: gemm, replica, peer (ours vs PyTorch on the CPU; needs the peers build, "
-                    + "mvn -Ppeers), distributed, convergence, scale, options (default: gemm, replica, peer, distributed; "
-                    + "peer is skipped with a note without the peers build; convergence trains to a target quality with "
-                    + "1, 2, 4 replicas and takes an hour or more; scale needs about 10 GB of free disk for its shuffle).")
+                    + "mvn -Ppeers), distributed, convergence, scoring (forward-only scoring against training), scale, "
+                    + "options (default: all but convergence, scale and options; peer is skipped with a note without the "
+                    + "peers build; convergence trains to a target quality with 1, 2, 4 replicas and takes an hour or "
+                    + "more; scale needs about 10 GB of free disk for its shuffle).")
     List<String> sections = new ArrayList<>();
 
     @Option(names = "--cases", split = ",", paramLabel = "NAME",

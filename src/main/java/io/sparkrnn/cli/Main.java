@@ -9,13 +9,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code sparkrnn train | evaluate | generate | promote | nightly | bench | experiment}. The same class is the spark-submit main class and the
+ * {@code sparkrnn train | evaluate | score | generate | promote | nightly | bench | experiment}. The same class is the spark-submit main class and the
  * standalone entry point; every failure the user can fix ends in a one-paragraph message and a documented
  * exit code (see {@link ExitCodes}).
  */
 @Command(name = "sparkrnn", mixinStandardHelpOptions = true, version = "spark-rnn 0.1.0",
         description = "Distributed training of deep stacked RNN language models on Apache Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, GenerateCommand.class, PromoteCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ScoreCommand.class, GenerateCommand.class, PromoteCommand.class,
                 NightlyCommand.class,
                 BenchCommand.class, ExperimentCommand.class})
 public final class Main {

@@ -43,8 +43,8 @@ class BenchSetupTest {
         String messages = errorsOfConfigurationErrors(new String[]{"bench", "--sections", "gemm,nope"},
                 new String[]{"bench", "--cases", "z"}, new String[]{"bench", "--threads", "1,many"},
                 new String[]{"bench", "--sections", "scale", "--master", "local[4]"});
-        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica, peer, distributed, convergence, scale "
-                + "or options"), messages);
+        assertTrue(messages.contains("unknown section 'nope'; use gemm, replica, peer, distributed, convergence, "
+                + "scoring, scale or options"), messages);
         assertTrue(messages.contains("--master local[4] is not a standalone master (spark://host:port)"), messages);
         assertTrue(messages.contains("no workload named z; use a, b, c or d"), messages);
         assertTrue(messages.contains("unknown thread setting 'many'; use 1, omp or blas"), messages);

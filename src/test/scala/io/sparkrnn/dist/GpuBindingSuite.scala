@@ -11,6 +11,7 @@ import scala.collection.JavaConverters._
 import org.apache.spark.SparkConf
 import org.apache.spark.api.java.JavaSparkContext
 import org.apache.spark.resource.ResourceInformation
+import org.apache.spark.sql.SparkSession
 import org.nd4j.linalg.factory.Nd4j
 import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
@@ -18,6 +19,7 @@ import org.scalatest.matchers.should.Matchers
 
 import io.sparkrnn.config.ExitCodes
 import io.sparkrnn.metrics.ConsoleProgress
+import io.sparkrnn.ml.SparkRnnModel
 import io.sparkrnn.testing.{RecordingDeviceBinder, StandaloneClusterFixture}
 import io.sparkrnn.testkit.{RunConfigs, TestCorpora}
 
@@ -143,6 +145,20 @@ class GpuBindingSuite extends AnyFunSuite with Matchers with BeforeAndAfterAll {
       val pids = calls.map(_("pid")).distinct
       pids should have size 1
       pids.head should not be ProcessHandle.current().pid().toString
+    }
+
+    // Scoring tasks bind as replicas do: each of the 4 partitions asks for the GPU Spark gave its task.
+    val scoringRecorder = new RecordingDeviceBinder(dir.resolve("scoring-bind-calls.txt"))
+    val spark = SparkSession.builder().getOrCreate()
+    val lines = spark.createDataFrame(Seq.fill(8)(Tuple1("Call me Ishmael."))).toDF("text").repartition(4)
+    val scored = SparkRnnModel.fromCheckpoint(summary.checkpointUri(), sc.hadoopConfiguration)
+      .withDeviceBinder(scoringRecorder).transform(lines).collect()
+    scored.count(r => r.getAs[Long]("charactersScored") == 15) shouldBe 8
+    val scoring = scoringRecorder.calls().asScala.map(parse)
+    withClue(scoring.mkString("\n")) {
+      scoring.map(_("partition")).sorted shouldBe Seq("0", "1", "2", "3")
+      for (c <- scoring) c("asked") shouldBe c("assigned")
+      scoring.map(_("asked")).toSet shouldBe Set("0", "1")
     }
   }
 

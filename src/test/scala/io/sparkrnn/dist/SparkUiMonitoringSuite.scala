@@ -196,19 +196,8 @@ class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually
           .replaceAll("val checkpointRoot = .*", Matcher.quoteReplacement(s"""val checkpointRoot = "$root""""))
           .replaceAll("\"zeppelin-[ab]\"", Matcher.quoteReplacement(s""""$runId"""")))
       }
-      val shown = runner.run(note, paragraphs, spark)
-      // z.show calls in paragraph order: the frames shown, each with its paragraph's chart settings.
-      val showing = note.paragraphs.flatMap(p => Seq.fill("z\\.show\\(".r.findAllIn(p.code).size)(p))
-      assert(shown.frames.size == showing.size, s"${note.name}: ${shown.frames.size} frames shown")
-      for ((frame, p) <- shown.frames.zip(showing)) {
-        val rowsShown = frame.collect()
-        assert(rowsShown.nonEmpty, s"${note.name}, paragraph ${p.label} shows no rows")
-        for (chart <- p.charts; column <- chart.columns) {
-          assert(frame.columns(column.index) == column.name,
-            s"${note.name}, paragraph ${p.label}: column ${column.index} is ${frame.columns(column.index)}, the chart wants ${column.name}")
-        }
-      }
-      shown.sql.foreach(result => assert(result.collect().nonEmpty))
+      val problems = NoteRunner.problems(note, runner.run(note, paragraphs, spark))
+      assert(problems.isEmpty, problems.mkString("\n"))
     }
   }
 

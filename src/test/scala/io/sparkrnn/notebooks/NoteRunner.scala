@@ -28,6 +28,21 @@ final class NoteRunner(compiler: NoteCompiler) {
 object NoteRunner {
   /** What a run of a note displayed with z.show, in order, and the results of its SQL paragraphs. */
   final case class Shown(frames: Seq[DataFrame], sql: Seq[DataFrame])
+
+  /**
+   * What is wrong with a run's output, if anything: each z.show'n frame (in paragraph order) must have rows and
+   * the columns its paragraph's charts plot at the chart's indices, and every SQL paragraph must return rows.
+   */
+  def problems(note: ZeppelinNote, shown: Shown): Seq[String] = {
+    val showing = note.paragraphs.flatMap(p => Seq.fill("z\\.show\\(".r.findAllIn(p.code).size)(p))
+    if (shown.frames.size != showing.size) return Seq(s"${note.name}: ${shown.frames.size} frames shown, ${showing.size} z.show calls")
+    val frames = shown.frames.zip(showing).flatMap { case (frame, p) =>
+      val empty = if (frame.collect().isEmpty) Seq(s"${note.name}, paragraph ${p.label} shows no rows") else Nil
+      empty ++ (for (chart <- p.charts; column <- chart.columns if frame.columns(column.index) != column.name)
+        yield s"${note.name}, paragraph ${p.label}: column ${column.index} is ${frame.columns(column.index)}, the chart wants ${column.name}")
+    }
+    frames ++ shown.sql.zipWithIndex.collect { case (result, i) if result.collect().isEmpty => s"${note.name}: SQL paragraph ${i + 1} returns no rows" }
+  }
 }
 
 /** Zeppelin's ZeppelinContext, keeping what `z.show` is given instead of rendering it into a paragraph. */

@@ -22,15 +22,17 @@ class ZeppelinNotesSuite extends AnyFunSuite {
 
   private lazy val compiler = new NoteCompiler(NoteCompiler.testClasspath)
 
-  test("the folder holds the five notes: train a run, chart its metrics, checkpoints and two runs compared, the vanishing gradient, time to quality") {
+  test("the folder holds the six notes: train a run, chart its metrics, checkpoints and two runs compared, the vanishing gradient, time to quality, score a corpus") {
     assert(notes.map(_.name) == Seq("1-train-a-short-run", "2-metrics-of-a-run", "3-checkpoints-samples-and-two-runs",
-      "4-vanishing-gradient-per-step", "5-time-to-quality"))
+      "4-vanishing-gradient-per-step", "5-time-to-quality", "6-score-a-corpus"))
     val all = notes.map(_.paragraphs.map(_.code).mkString("\n"))
     assert(all(0).contains("new TrainingRun(") && all(0).contains("JavaSparkContext.fromSparkContext(sc)"))
     assert(all(1).contains("spark.read.json(") && all(1).contains("metrics.jsonl"))
     assert(all(2).contains("SnapshotFiles.read(") && all(2).contains("new TextSampler("))
     assert(all(3).contains("vanishing-steps.csv") && all(3).contains("\"rnn: dL/dh\""))
     assert(all(4).contains("spark.read.option(\"header\", \"true\")") && all(4).contains("convergence.csv"))
+    assert(all(5).contains("SparkRnnModel.fromCheckpoint(") && all(5).contains("model.transform(documents)"))
+    assert(all(5).contains("z.show(bpcHistogram)") && all(5).contains("sparkrnn_bpc(text)"))
   }
 
   test("every note has Zeppelin's note and paragraph structure, named as Zeppelin stores it") {
