@@ -36,9 +36,9 @@ final class ScorePartitions implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        int device = TaskResources.bindCurrentTask(deviceBinder);
         ScoringModel scoring = model.value();
-        return new Chunks<>(rows, chunkRows, chunk -> score(scoring, device, chunk));
+        return new Chunks<>(rows, chunkRows,
+                chunk -> TaskResources.onTaskDevice(deviceBinder, device -> score(scoring, device, chunk)));
     }
 
     private List<Row> score(ScoringModel scoring, int device, List<Row> chunk) {
