@@ -4,7 +4,7 @@
 #
 #   deploy/local/spark-home.sh [--hdfs | --hdfs-only] [DIR]      DIR defaults to <repo>/target/spark-home
 #
-#   DIR/jars         Spark 3.5.7 (spark-core + spark-sql and their runtime deps, ~146 jars, ~216 MB); another
+#   DIR/jars         Spark 3.5.7 (spark-core, spark-sql, spark-mllib and their runtime deps); another
 #                    version with SPARK_VERSION, SCALA_VERSION, SCALA_BINARY_VERSION, HADOOP_VERSION,
 #                    JACKSON_VERSION, SLF4J_VERSION in the environment (all of them, e.g. the spark4 profile's)
 #   DIR/hadoop-jars  with --hdfs: hadoop-client-minicluster 3.3.4 (+ api, runtime, reload4j)
