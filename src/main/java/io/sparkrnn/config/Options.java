@@ -17,7 +17,7 @@ import static io.sparkrnn.config.ValueType.STRING;
 import static io.sparkrnn.config.ValueType.STRING_LIST;
 
 /**
- * Every configuration key of spark-rnn, declared once. The README's configuration reference is generated
+ * Every configuration key of spark-rnn, declared once. The configuration reference, docs/CONFIGURATION.md, is generated
  * from this list ({@code sparkrnn train --help-config}), so it cannot drift from the code.
  */
 public final class Options {

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Turns a round's outcome into its metrics.jsonl row; the field names are documented in the README. */
+/** Turns a round's outcome into its metrics.jsonl row; the field names are documented in docs/MONITORING.md. */
 final class RoundRows {
     private static final double LN2 = Math.log(2);
     /** Every row has these phases (0 when a phase did not run), so that charts need no null handling. */

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * A checkpoint's state.json: everything besides the tensors that resuming needs, in a form people can read.
- * The README documents the fields; {@link #FORMAT} changes whenever their meaning does.
+ * docs/OPERATIONS.md ("Exact resume") documents the fields; {@link #FORMAT} changes whenever their meaning does.
  */
 public final class StateJson {
     static final int FORMAT = 2;

@@ -26,7 +26,7 @@ final class ExplodingExperiment implements Experiment {
     static final double LEARNING_RATE = 2.0;
     /**
      * train.maxGradNorm of the clipped runs: steps of at most lr x 0.5 = 1. Larger budgets made the globally clipped
-     * run worse than the unclipped one (lr 1 x 5, lr 2 x 5: its loss rose to 12-19 nats), see README.
+     * run worse than the unclipped one (lr 1 x 5, lr 2 x 5: its loss rose to 12-19 nats), see docs/EXPERIMENTS.md.
      */
     static final double CLIP = 0.5;
     static final int SEQ_LENGTH = 64;

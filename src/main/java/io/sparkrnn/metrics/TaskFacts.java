@@ -76,7 +76,7 @@ public final class TaskFacts {
         return maxSeconds() / medianSeconds();
     }
 
-    /** The metrics.jsonl representation; field names are documented in the README. */
+    /** The metrics.jsonl representation; field names are documented in docs/MONITORING.md. */
     public synchronized Map<String, Object> asMap() {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("count", count);

@@ -26,7 +26,7 @@ import java.util.List;
  * A trained spark-rnn model as a Spark ML {@link Model}: {@code transform} reads a text column and adds, for a
  * language model, each line's bits per character, characters scored and log-likelihood, and for a classifier the
  * predicted label, the probability vector over labels.json's labels and its logs (rawPrediction). Nulls and
- * empty strings give documented results (README, "Scoring"), never an exception.
+ * empty strings give documented results (docs/SCORING.md), never an exception.
  * <p>
  * The parameters are broadcast once per Spark context, each executor thread scores with its own pooled network
  * (built once, forward passes only), many lines per pass, bound to its GPU as a training replica is. Saved with

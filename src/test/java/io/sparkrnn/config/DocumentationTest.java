@@ -14,21 +14,63 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The README is the user's reference: it must name every config key and exit code, and CI must run its test command. */
+/**
+ * The README and docs/ are the user's reference: they must name every config key and exit code, CI must run the
+ * README's test command, the README stays short enough to read, and no link leads nowhere.
+ */
 class DocumentationTest {
     private static final Path ROOT = Path.of(System.getProperty("project.basedir", "."));
     /** Spelled in two pieces so that this file does not match itself. */
     private static final String OUTSIDE = "../" + "shared";
+
+    /** A markdown link's target, up to its closing parenthesis; an address with a scheme (https:, mailto:) is not a file. */
+    private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+    private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
+    /** A newcomer reads the README through; reference material lives in docs/. */
+    private static final int README_MAX_BYTES = 20_000;
 
     private static String readme() throws IOException {
         return Files.readString(ROOT.resolve("README.md"));
     }
 
     @Test
-    void everyConfigKeyIsInTheReadmeReference() throws IOException {
-        String readme = readme();
+    void everyConfigKeyIsInTheConfigurationReference() throws IOException {
+        String reference = Files.readString(ROOT.resolve("docs/CONFIGURATION.md"));
         for (String key : Options.all().keySet()) {
-            assertTrue(readme.contains("| `" + key + "` |"), "README's configuration reference lacks " + key);
+            assertTrue(reference.contains("| `" + key + "` |"), "docs/CONFIGURATION.md lacks " + key);
+        }
+    }
+
+    @Test
+    void readmeStaysShort() throws IOException {
+        long size = Files.size(ROOT.resolve("README.md"));
+        assertTrue(size < README_MAX_BYTES, "README.md is " + size + " bytes, at most " + (README_MAX_BYTES - 1)
+                + " allowed: move reference material into docs/ and link it");
+    }
+
+    @Test
+    void everyRelativeLinkOfTheReadmeAndDocsPointsToAFileOfTheRepository() throws IOException {
+        Path root = ROOT.toAbsolutePath().normalize();
+        List<Path> documents;
+        try (Stream<Path> docs = Files.walk(root.resolve("docs"))) {
+            documents = Stream.concat(Stream.of(root.resolve("README.md")),
+                    docs.filter(file -> file.toString().endsWith(".md"))).toList();
+        }
+        assertTrue(documents.size() > 5, "docs/ holds no markdown: " + documents);
+        for (Path document : documents) {
+            Matcher link = LINK.matcher(Files.readString(document));
+            while (link.find()) {
+                String target = link.group(1);
+                String file = target.contains("#") ? target.substring(0, target.indexOf('#')) : target;
+                if (SCHEME.matcher(target).find() || file.isEmpty()) {
+                    continue;
+                }
+                Path resolved = document.getParent().resolve(file).normalize();
+                assertTrue(resolved.startsWith(root), root.relativize(document) + " links to " + target
+                        + ", outside the repository");
+                assertTrue(Files.exists(resolved), root.relativize(document) + " links to " + target
+                        + ", but " + root.relativize(resolved) + " does not exist");
+            }
         }
     }
 

@@ -57,7 +57,7 @@ class ResumeSuite extends AnyFunSuite with LocalSpark {
   private def maxAbsDiff(a: TrainingSummary, b: TrainingSummary): Double =
     a.finalState().params().sub(b.finalState().params()).amaxNumber().doubleValue()
 
-  /** Bit for bit, as the README promises on CPU with OMP_NUM_THREADS=1 (Surefire's environment). */
+  /** Bit for bit, as docs/OPERATIONS.md promises on CPU with OMP_NUM_THREADS=1 (Surefire's environment). */
   private def assertSameState(expected: TrainingSummary, actual: TrainingSummary, what: String): Unit = {
     BitExact.assertSameBits(expected.finalState().params(), actual.finalState().params(), s"$what: parameters")
     BitExact.assertSameBits(expected.finalState().updaterState(), actual.finalState().updaterState(),

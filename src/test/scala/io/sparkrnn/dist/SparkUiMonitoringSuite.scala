@@ -22,7 +22,7 @@ import scala.collection.JavaConverters._
 /**
  * A short training run in local mode with the Spark UI on, read back through the UI's REST API over HTTP:
  * job descriptions, the replica stages' accumulators, the listener's task facts, and metrics.jsonl read by
- * Spark SQL against the README's field list.
+ * Spark SQL against the field list of docs/MONITORING.md.
  */
 class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually {
   import SparkUiMonitoringSuite._
@@ -161,10 +161,10 @@ class SparkUiMonitoringSuite extends AnyFunSuite with LocalSpark with Eventually
     }
   }
 
-  test("metrics.jsonl read with spark.read.json has one row per round and exactly the fields the README documents") {
+  test("metrics.jsonl read with spark.read.json has one row per round and exactly the fields docs/MONITORING.md documents") {
     val spark = SparkSession.builder().getOrCreate() // the suite's context
     val metrics = spark.read.json(summary.runUri() + "/metrics.jsonl")
-    val documented = MetricsDocs.fields(Paths.get(System.getProperty("project.basedir", "."), "README.md"))
+    val documented = MetricsDocs.fields(Paths.get(System.getProperty("project.basedir", "."), "docs", "MONITORING.md"))
     val columns = flatten(metrics.schema)
     assert(columns.toSet == documented.toSet,
       s"undocumented: ${columns.diff(documented)}; documented but missing: ${documented.diff(columns)}")
@@ -286,16 +286,16 @@ object SparkUiMonitoringSuite {
   }
 }
 
-/** The metrics.jsonl field list of the README: the first column of the table under "### metrics.jsonl". */
+/** The metrics.jsonl field list of docs/MONITORING.md: the first column of the table under "## metrics.jsonl". */
 object MetricsDocs {
   private val Row = """^\|\s*`([^`]+)`\s*\|(.*)""".r
   private val ClassifyOnly = "`task = classify` only"
 
   /** The fields a language model's rows have: every documented field but those marked classify-only. */
-  def fields(readme: Path): Seq[String] = {
-    val lines = Files.readAllLines(readme).asScala
-    val start = lines.indexWhere(_.startsWith("### metrics.jsonl"))
-    require(start >= 0, s"$readme has no '### metrics.jsonl' section")
+  def fields(document: Path): Seq[String] = {
+    val lines = Files.readAllLines(document).asScala
+    val start = lines.indexWhere(_ == "## metrics.jsonl")
+    require(start >= 0, s"$document has no '## metrics.jsonl' section")
     val section = lines.drop(start + 1).takeWhile(!_.startsWith("#"))
     section.collect { case Row(name, description) if !description.trim.startsWith(ClassifyOnly) => name }.toSeq
   }
