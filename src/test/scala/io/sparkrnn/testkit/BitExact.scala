@@ -30,4 +30,19 @@ object BitExact extends Assertions {
       fail(s"$what: $count of ${expected.length()} values differ in their bits (largest difference $largest)")
     }
   }
+
+  /**
+   * Every value within one unit in the last place of the expected one: a difference of summation order only
+   * (INDArray.equals' 1e-5 would pass differences a hundred times larger for values near 1).
+   */
+  def assertWithinOneUlp(expected: INDArray, actual: INDArray, what: String): Unit = {
+    val (e, a) = (expected.toFloatVector, actual.toFloatVector)
+    assert(e.length == a.length, s"lengths differ: ${e.length} and ${a.length}")
+    val beyond = e.indices.filter(i => !(math.abs(e(i) - a(i)) <= math.ulp(e(i))))
+    if (beyond.nonEmpty) {
+      val i = beyond.head
+      fail(s"$what: ${beyond.size} of ${e.length} values differ by more than one unit in the last place " +
+        s"(first at $i: ${e(i)} and ${a(i)})")
+    }
+  }
 }
