@@ -3,6 +3,7 @@ package io.sparkrnn.ml;
 import io.sparkrnn.dist.Nd4jDeviceBinder;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
+import scala.Tuple3;
 import scala.runtime.AbstractFunction1;
 import scala.runtime.BoxedUnit;
 
@@ -23,9 +24,17 @@ public final class SparkRnnExtensions extends AbstractFunction1<SparkSessionExte
 
     @Override
     public BoxedUnit apply(SparkSessionExtensions extensions) {
-        SparkRnnFunctions.descriptions(SparkRnnExtensions::modelOfActiveSession, new Nd4jDeviceBinder())
-                .forEach(extensions::injectFunction);
+        for (Tuple3 function : SparkRnnFunctions.descriptions(SparkRnnExtensions::modelOfActiveSession,
+                new Nd4jDeviceBinder())) {
+            inject(extensions, function);
+        }
         return BoxedUnit.UNIT;
+    }
+
+    /** Raw, as in {@code SparkRnnFunctions.registerIn}: the builder's Seq is another class in Scala 2.12 and 2.13. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void inject(SparkSessionExtensions extensions, Tuple3 function) {
+        extensions.injectFunction(function);
     }
 
     private static ModelBroadcast modelOfActiveSession() {

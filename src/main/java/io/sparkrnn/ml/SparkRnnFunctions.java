@@ -4,6 +4,7 @@ import io.sparkrnn.dist.DeviceBinder;
 import io.sparkrnn.dist.Nd4jDeviceBinder;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import scala.Function1;
@@ -41,7 +42,7 @@ public final class SparkRnnFunctions {
         List<String> usable = new ArrayList<>();
         for (Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>> f
                 : descriptions(() -> model, new Nd4jDeviceBinder())) {
-            spark.sessionState().functionRegistry().registerFunction(f._1(), f._2(), f._3());
+            registerIn(spark.sessionState().functionRegistry(), f);
         }
         for (SqlFunction f : SqlFunction.values()) {
             if (f.forClassifier() == model.model().isClassifier()) {
@@ -49,6 +50,16 @@ public final class SparkRnnFunctions {
             }
         }
         return usable;
+    }
+
+    /**
+     * Scala 2.13's registry takes a builder of {@code scala.collection.immutable.Seq}, 2.12's of
+     * {@code scala.collection.Seq}: one class once erased, and the analyzer passes an immutable Seq on both.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void registerIn(FunctionRegistry registry, Tuple3 function) {
+        registry.registerFunction((FunctionIdentifier) function._1(), (ExpressionInfo) function._2(),
+                (Function1) function._3());
     }
 
     static List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>> descriptions(

@@ -2,7 +2,6 @@ package io.sparkrnn.ml;
 
 import io.sparkrnn.dist.DeviceBinder;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -66,6 +65,6 @@ final class SqlFunctionBuilder extends AbstractFunction1<Seq<Expression>, Expres
         Broadcast<ScoringModel> broadcast = shared.on(SparkSession.active().sparkContext());
         UserDefinedFunction udf = functions.udf(new ScoringUdf(broadcast, function, deviceBinder),
                 function.returnType()).withName(name);
-        return udf.apply(new Column(args.get(0))).expr();
+        return ColumnExpressions.expression(udf.apply(ColumnExpressions.column(args.get(0))));
     }
 }

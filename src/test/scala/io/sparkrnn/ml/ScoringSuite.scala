@@ -66,7 +66,7 @@ class ScoringSuite extends AnyFunSuite with BeforeAndAfterAll {
       .filter(line => split.isHeldOut(LabeledLine.parse(line, seqLength, "corpus").splitKey()))
     import spark.implicits._
     // The whole text of each line: transform cuts it to model.seqLength characters, as training did.
-    val lines = heldOut.map(_.split("\t", 2)).map(p => (p(0), p(1))).toDF("label", "text")
+    val lines = heldOut.map(_.split("\t", 2)).map(p => (p(0), p(1))).toSeq.toDF("label", "text")
     val model = SparkRnnModel.fromCheckpoint(uri(classifier.run))
     assert(model.isClassifier && model.labels().asScala == Seq("animal", "color", "number"))
     val scored = model.transform(lines).collect()
