@@ -4,7 +4,6 @@ import io.sparkrnn.data.WindowShard;
 import io.sparkrnn.model.ModelSpec;
 import io.sparkrnn.train.ReplicaTrainer;
 import io.sparkrnn.train.Validation;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
@@ -56,10 +55,7 @@ public final class DistributedEvaluator {
         public Validation call(Iterator<WindowShard> shards) {
             WindowShard shard = shards.next();
             float[] values = params.value();
-            TaskContext context = TaskContext.get();
-            int device = TaskDevice.of(context);
-            return DeviceThreads.run(context, device, settings.deviceBinder, () -> {
-                ReplicaThreads.applyForCurrentTask();
+            return TaskResources.onTaskDevice(settings.deviceBinder, device -> {
                 ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength, device);
                 try {
                     trainer.graph().setParams(Nd4j.createFromArray(values));

@@ -50,10 +50,8 @@ final class ReplicaTask implements Function<Iterator<WindowShard>, ReplicaResult
         int partition = task.partitionId();
         WindowShard shard = shards.next();
         RoundInput round = input.value();
-        int device = TaskDevice.of(task);
         // On a thread bound to the device before any network or array of this task exists: they are created there.
-        return DeviceThreads.run(task, device, settings.deviceBinder, () -> {
-            ReplicaThreads.applyForCurrentTask();
+        return TaskResources.onTaskDevice(settings.deviceBinder, device -> {
             LOG.info("round {} replica {} on executor {} (pid {}): {}", round.round, partition,
                     SparkEnv.get().executorId(), ProcessHandle.current().pid(), TaskDevice.describe(device));
             ReplicaTrainer trainer = ReplicaPool.borrow(spec, settings.maxGradNorm, settings.seqLength, device);
